@@ -57,7 +57,7 @@ LMS_API int32_t      lms_abi_version(void);
 /* Message of the last failed call on this thread ("" if none). Owned by the shim. */
 LMS_API const char * lms_last_error(void);
 
-/* level: 1 error, 2 warning, 3 info, 4 debug (ggml's values); text is valid only during the call. */
+/* level: 1 debug, 2 info, 3 warning, 4 error, 5 continuation (ggml's values); text is valid only during the call. */
 typedef void (*lms_log_callback)(int32_t level, const char * text, void * user_data);
 /* Routes llama.cpp's and ggml's log to cb (NULL: drop everything). */
 LMS_API lms_status lms_log_set(lms_log_callback cb, void * user_data);

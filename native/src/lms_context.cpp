@@ -5,6 +5,9 @@
 #include "ggml-backend.h"
 #include "ggml.h"
 
+#include <algorithm>
+#include <thread>
+
 namespace {
 
 bool is_known_cache_type(int32_t t) {
@@ -83,9 +86,8 @@ lms_status lms_context_create(lms_model * model, const lms_context_params * p, l
         cp.n_batch = static_cast<uint32_t>(p->n_batch);
         cp.n_ubatch = static_cast<uint32_t>(p->n_ubatch > 0 ? p->n_ubatch : p->n_batch);
         cp.n_seq_max = static_cast<uint32_t>(p->n_seq_max);
-        if (p->n_threads > 0) {
-            cp.n_threads = p->n_threads;
-        }
+        // llama.cpp's default (4 threads) oversubscribes small machines, and spinning barriers then dominate.
+        cp.n_threads = p->n_threads > 0 ? p->n_threads : static_cast<int32_t>(std::max(1u, std::thread::hardware_concurrency()));
         cp.n_threads_batch = p->n_threads_batch > 0 ? p->n_threads_batch : cp.n_threads;
         cp.type_k = static_cast<ggml_type>(p->type_k);
         cp.type_v = static_cast<ggml_type>(p->type_v);

@@ -9,14 +9,14 @@ public enum NativeLogLevel
     /// <summary>Not set.</summary>
     None = 0,
     /// <summary>Debug output.</summary>
-    Debug = 4,
+    Debug = 1,
     /// <summary>Information.</summary>
-    Info = 3,
+    Info = 2,
     /// <summary>Warning.</summary>
-    Warning = 2,
+    Warning = 3,
     /// <summary>Error.</summary>
-    Error = 1,
-    /// <summary>Continuation of the previous line.</summary>
+    Error = 4,
+    /// <summary>Continuation of the previous line (same level).</summary>
     Continue = 5,
 }
 
