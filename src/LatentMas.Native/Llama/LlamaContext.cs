@@ -136,10 +136,113 @@ public sealed unsafe class LlamaContext : IDisposable
         var positions = new int[rows];
         for (var i = 0; i < rows; i++)
         {
+            CheckSequence(seqs[i]);
             positions[i] = NextPosition(seqs[i]);
             CheckPosition(positions[i], 1);
         }
         return DecodeCore(rows, default, embeddings, seqs, positions, null, outputs, cancellationToken);
+    }
+
+    /// <summary>
+    /// Appends a run of tokens to each of several sequences, packing rows of different sequences into shared
+    /// native decodes (at most <see cref="BatchSize"/> rows each). Returns one output row per sequence: the
+    /// outputs of its last token, in the order the sequences were given.
+    /// </summary>
+    public DecodeOutput DecodeTokens(IReadOnlyList<int> sequences, IReadOnlyList<int[]> tokens, DecodeOutputs outputs = DecodeOutputs.Both,
+                                     CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(sequences);
+        ArgumentNullException.ThrowIfNull(tokens);
+        if (sequences.Count != tokens.Count || sequences.Count == 0)
+        {
+            throw new ArgumentException("Give one token run per sequence, and at least one.");
+        }
+        if (sequences.Distinct().Count() != sequences.Count)
+        {
+            throw new ArgumentException("Each sequence may appear once.", nameof(sequences));
+        }
+        var next = new int[sequences.Count];
+        for (var q = 0; q < sequences.Count; q++)
+        {
+            CheckSequence(sequences[q]);
+            Model.CheckTokens(tokens[q]);
+            if (tokens[q].Length == 0)
+            {
+                throw new ArgumentException($"The token run of sequence {sequences[q]} is empty.", nameof(tokens));
+            }
+            next[q] = NextPosition(sequences[q]);
+            CheckPosition(next[q], tokens[q].Length);
+        }
+        var hidden = outputs.HasFlag(DecodeOutputs.Hidden) ? new float[sequences.Count * EmbeddingSize] : null;
+        var logits = outputs.HasFlag(DecodeOutputs.Logits) ? new float[(long)sequences.Count * VocabSize] : null;
+        // Rows in order: all of sequence 0, then sequence 1, ...; a native batch may span sequences.
+        var rows = new List<(int Query, int Index)>();
+        for (var q = 0; q < sequences.Count; q++)
+        {
+            for (var i = 0; i < tokens[q].Length; i++)
+            {
+                rows.Add((q, i));
+            }
+        }
+        for (var offset = 0; offset < rows.Count; offset += BatchSize)
+        {
+            var n = Math.Min(BatchSize, rows.Count - offset);
+            var batchTokens = new int[n];
+            var seqs = new int[n];
+            var positions = new int[n];
+            var want = new sbyte[n];
+            var owners = new List<int>();
+            for (var r = 0; r < n; r++)
+            {
+                var (q, i) = rows[offset + r];
+                batchTokens[r] = tokens[q][i];
+                seqs[r] = sequences[q];
+                positions[r] = next[q] + i;
+                if (i == tokens[q].Length - 1 && outputs != DecodeOutputs.None)
+                {
+                    want[r] = 1;
+                    owners.Add(q);
+                }
+            }
+            var part = DecodeCore(n, batchTokens, default, seqs, positions, want, outputs, cancellationToken);
+            for (var k = 0; k < owners.Count; k++)
+            {
+                part.Hidden?.AsSpan(k * EmbeddingSize, EmbeddingSize).CopyTo(hidden.AsSpan(owners[k] * EmbeddingSize));
+                part.Logits?.AsSpan(k * VocabSize, VocabSize).CopyTo(logits.AsSpan(owners[k] * VocabSize));
+            }
+        }
+        return new DecodeOutput(outputs == DecodeOutputs.None ? 0 : sequences.Count, EmbeddingSize, VocabSize, hidden, logits);
+    }
+
+    /// <summary>
+    /// One generated token per sequence in one native decode (batched text generation): token i is appended
+    /// to sequence <paramref name="sequences"/>[i]. Every row gives output.
+    /// </summary>
+    public DecodeOutput DecodeStep(ReadOnlySpan<int> sequences, ReadOnlySpan<int> tokens, DecodeOutputs outputs = DecodeOutputs.Logits,
+                                   CancellationToken cancellationToken = default)
+    {
+        if (tokens.Length != sequences.Length || tokens.IsEmpty)
+        {
+            throw new ArgumentException("Give one token per sequence.", nameof(tokens));
+        }
+        if (tokens.Length > BatchSize)
+        {
+            throw new ArgumentException($"A step of {tokens.Length} sequences exceeds the batch size {BatchSize}.", nameof(sequences));
+        }
+        Model.CheckTokens(tokens);
+        var seqs = sequences.ToArray();
+        if (seqs.Distinct().Count() != seqs.Length)
+        {
+            throw new ArgumentException("Each sequence may appear once in a step.", nameof(sequences));
+        }
+        var positions = new int[seqs.Length];
+        for (var i = 0; i < seqs.Length; i++)
+        {
+            CheckSequence(seqs[i]);
+            positions[i] = NextPosition(seqs[i]);
+            CheckPosition(positions[i], 1);
+        }
+        return DecodeCore(seqs.Length, tokens, default, seqs, positions, null, outputs, cancellationToken);
     }
 
     private DecodeOutput DecodeRun(int sequence, int rows, ReadOnlySpan<int> tokens, ReadOnlySpan<float> embeddings,

@@ -1,0 +1,117 @@
+using System.Text;
+using LatentMas.Native.Agents;
+using LatentMas.Native.Engine;
+using LatentMas.Native.Llama;
+
+namespace LatentMas.Native.Methods;
+
+/// <summary>
+/// What every method shares: one context with a sequence per question of a batch, prompt encoding with
+/// the model's chat template, per-question samplers, and the position budget check.
+/// </summary>
+public abstract class ContextMethod : IMethod
+{
+    /// <summary>Architectures with multi-dimensional positions (M-RoPE): llama.cpp has open faults with embedding input for them.</summary>
+    private static readonly string[] MultiDimensionalPositions = ["qwen2vl", "qwen25vl", "qwen3vl", "qwen3vlmoe", "qwen35", "qwen35moe"];
+
+    /// <summary>Creates the method's context on <paramref name="model"/>.</summary>
+    protected ContextMethod(LlamaModel model, MethodOptions options, bool feedsEmbeddings)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        if (feedsEmbeddings && MultiDimensionalPositions.Contains(model.Info.Architecture))
+        {
+            throw new NotSupportedException(
+                $"Latent methods are refused for the '{model.Info.Architecture}' architecture: its positions are multi-dimensional (M-RoPE) and llama.cpp's embedding input is not reliable for it yet. Use text_mas or baseline.");
+        }
+        Model = model;
+        Options = options;
+        Context = LlamaContext.Create(model, options.ContextFor(options.GenerateBatch));
+    }
+
+    /// <inheritdoc />
+    public abstract string Name { get; }
+
+    /// <inheritdoc />
+    public int BatchSize => Options.GenerateBatch;
+
+    /// <summary>The model.</summary>
+    protected LlamaModel Model { get; }
+
+    /// <summary>The settings.</summary>
+    protected MethodOptions Options { get; }
+
+    /// <summary>The context: sequence q holds question q of the current batch.</summary>
+    protected LlamaContext Context { get; }
+
+    /// <summary>Bytes of the KV cache.</summary>
+    public long KvCacheBytes => Context.KvCacheBytes;
+
+    /// <inheritdoc />
+    public IReadOnlyList<MethodResult> Run(IReadOnlyList<MethodInput> batch, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        if (batch.Count == 0 || batch.Count > BatchSize)
+        {
+            throw new ArgumentException($"A batch holds 1 to {BatchSize} questions; got {batch.Count}.", nameof(batch));
+        }
+        Context.Clear();
+        return RunBatch(batch, cancellationToken);
+    }
+
+    /// <summary>Answers a batch; question q uses sequence q of a cleared context.</summary>
+    protected abstract IReadOnlyList<MethodResult> RunBatch(IReadOnlyList<MethodInput> batch, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Token ids of an agent's turn: its messages in the model's chat template with the assistant prefix,
+    /// plus &lt;think&gt; when asked; special tokens (BOS) only at the start of a sequence.
+    /// </summary>
+    protected int[] EncodeTurn(IReadOnlyList<ChatMessage> messages, bool startOfSequence, bool think)
+    {
+        var text = Model.ChatTemplate is null
+            ? string.Join("\n\n", messages.Select(m => m.Content)) + "\n\n"
+            : Model.ApplyChatTemplate(messages);
+        if (think)
+        {
+            text += "<think>\n";
+        }
+        return Model.Tokenize(text, addSpecial: startOfSequence);
+    }
+
+    /// <summary>One sampler per question, seeded by the question's index.</summary>
+    protected TokenSampler[] CreateSamplers(IReadOnlyList<MethodInput> batch) =>
+        batch.Select(i => new TokenSampler(Options.SamplerFor(i.Index))).ToArray();
+
+    /// <summary>Refuses a question whose turns would not fit its share of the context.</summary>
+    protected void CheckBudget(MethodInput input, int positions, string what)
+    {
+        if (positions > Options.ContextSize)
+        {
+            throw new ContextOverflowException(
+                $"Question {input.Index} needs {positions} positions ({what}) but --ctx-size is {Options.ContextSize}: raise --ctx-size or lower --latent-steps / --max-new-tokens.");
+        }
+    }
+
+    /// <summary>UTF-8 text of tokens.</summary>
+    protected string TextOf(IReadOnlyList<int> tokens)
+    {
+        var bytes = new List<byte>();
+        foreach (var t in tokens)
+        {
+            bytes.AddRange(Model.TokenPiece(t, renderSpecial: false));
+        }
+        return Encoding.UTF8.GetString(bytes.ToArray());
+    }
+
+    /// <summary>Generates text for every question of the batch from the logits of the last decode.</summary>
+    protected List<int>[] Generate(DecodeOutput last, IReadOnlyList<TokenSampler> samplers, int questions, CancellationToken cancellationToken) =>
+        TextGenerator.Generate(Context, Enumerable.Range(0, questions).ToArray(), last, samplers, Options.MaxNewTokens, cancellationToken);
+
+    /// <summary>Frees the context.</summary>
+    public void Dispose()
+    {
+        Context.Dispose();
+        GC.SuppressFinalize(this);
+    }
+}
