@@ -45,6 +45,9 @@ public abstract class ContextMethod : IMethod
     /// <summary>The context: sequence q holds question q of the current batch.</summary>
     protected LlamaContext Context { get; }
 
+    /// <summary>The context, for tests that inspect the cache a run left behind.</summary>
+    internal LlamaContext ContextForTests => Context;
+
     /// <summary>Bytes of the KV cache.</summary>
     public long KvCacheBytes => Context.KvCacheBytes;
 
