@@ -131,7 +131,7 @@ public sealed class BenchmarkRunner(IMethod method, IAnswerScorer scorer, string
         }
         if (!resume)
         {
-            throw new IOException($"{path} already holds results: pass --resume to continue that run, or choose another --output directory.");
+            throw new ArgumentException($"{path} already holds results: pass --resume to continue that run, or choose another --output directory.");
         }
         var kept = new List<ItemRecord>();
         var lines = new List<string>();
