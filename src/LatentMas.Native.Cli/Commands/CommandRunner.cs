@@ -32,7 +32,7 @@ internal static class CommandRunner
             AnsiConsole.MarkupLine("[yellow]cancelled[/]");
             return Cancelled;
         }
-        catch (Exception e) when (e is FileNotFoundException or ArgumentException or ContextOverflowException)
+        catch (Exception e) when (e is FileNotFoundException or ArgumentException or ContextOverflowException or NotSupportedException)
         {
             Error(e.Message);
             return BadInput;

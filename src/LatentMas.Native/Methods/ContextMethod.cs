@@ -12,7 +12,17 @@ namespace LatentMas.Native.Methods;
 public abstract class ContextMethod : IMethod
 {
     /// <summary>Architectures with multi-dimensional positions (M-RoPE): llama.cpp has open faults with embedding input for them.</summary>
-    private static readonly string[] MultiDimensionalPositions = ["qwen2vl", "qwen25vl", "qwen3vl", "qwen3vlmoe", "qwen35", "qwen35moe"];
+    public static IReadOnlyList<string> MultiDimensionalPositions { get; } = ["qwen2vl", "qwen25vl", "qwen3vl", "qwen3vlmoe", "qwen35", "qwen35moe"];
+
+    /// <summary>Throws when latent methods are not offered for <paramref name="architecture"/>.</summary>
+    public static void CheckLatentSupport(string architecture)
+    {
+        if (MultiDimensionalPositions.Contains(architecture))
+        {
+            throw new NotSupportedException(
+                $"Latent methods are refused for the '{architecture}' architecture: its positions are multi-dimensional (M-RoPE) and llama.cpp's embedding input is not reliable for it yet. Use text_mas or baseline.");
+        }
+    }
 
     /// <summary>Creates the method's context on <paramref name="model"/>.</summary>
     protected ContextMethod(LlamaModel model, MethodOptions options, bool feedsEmbeddings)
@@ -20,10 +30,9 @@ public abstract class ContextMethod : IMethod
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
-        if (feedsEmbeddings && MultiDimensionalPositions.Contains(model.Info.Architecture))
+        if (feedsEmbeddings)
         {
-            throw new NotSupportedException(
-                $"Latent methods are refused for the '{model.Info.Architecture}' architecture: its positions are multi-dimensional (M-RoPE) and llama.cpp's embedding input is not reliable for it yet. Use text_mas or baseline.");
+            CheckLatentSupport(model.Info.Architecture);
         }
         Model = model;
         Options = options;

@@ -69,6 +69,51 @@ public sealed class RidgeAlignmentTests
             }
         }
         Assert.That(residual / scale, Is.LessThan(1e-4));
+
+        // A direct dense solve of the same system (Gauss-Jordan with partial pivoting) gives the same W_a.
+        var a = new double[d, 2 * d];
+        for (var i = 0; i < d; i++)
+        {
+            for (var j = 0; j < d; j++)
+            {
+                a[i, j] = g[i * d + j] + (i == j ? 1e-3 : 0);
+                a[i, d + j] = r[i * d + j];
+            }
+        }
+        for (var c = 0; c < d; c++)
+        {
+            var pivot = Enumerable.Range(c, d - c).MaxBy(i => Math.Abs(a[i, c]));
+            for (var j = 0; j < 2 * d; j++)
+            {
+                (a[c, j], a[pivot, j]) = (a[pivot, j], a[c, j]);
+            }
+            var p = a[c, c];
+            for (var j = 0; j < 2 * d; j++)
+            {
+                a[c, j] /= p;
+            }
+            for (var i = 0; i < d; i++)
+            {
+                if (i != c && a[i, c] != 0)
+                {
+                    var f = a[i, c];
+                    for (var j = 0; j < 2 * d; j++)
+                    {
+                        a[i, j] -= f * a[c, j];
+                    }
+                }
+            }
+        }
+        double diff = 0, norm = 0;
+        for (var i = 0; i < d; i++)
+        {
+            for (var j = 0; j < d; j++)
+            {
+                diff += Math.Pow(w[i * d + j] - a[i, d + j], 2);
+                norm += Math.Pow(a[i, d + j], 2);
+            }
+        }
+        Assert.That(Math.Sqrt(diff / norm), Is.LessThan(1e-4), "streaming kernel + Cholesky vs dense solve");
     }
 
     [Test]
