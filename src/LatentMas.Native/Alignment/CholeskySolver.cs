@@ -1,3 +1,5 @@
+using System.Numerics.Tensors;
+
 namespace LatentMas.Native.Alignment;
 
 /// <summary>Solves A X = B for a symmetric positive definite A by Cholesky factorisation, in float64.</summary>
@@ -18,11 +20,7 @@ public static class CholeskySolver
         var l = new double[n * n];
         for (var j = 0; j < n; j++)
         {
-            var diag = a[j * n + j];
-            for (var k = 0; k < j; k++)
-            {
-                diag -= l[j * n + k] * l[j * n + k];
-            }
+            var diag = a[j * n + j] - TensorPrimitives.Dot<double>(l.AsSpan(j * n, j), l.AsSpan(j * n, j));
             if (!(diag > 0))
             {
                 throw new ArgumentException($"The matrix is not positive definite (pivot {j} is {diag:G3}); use a larger lambda.");
@@ -32,12 +30,7 @@ public static class CholeskySolver
             Parallel.For(j + 1, n, i =>
             {
                 var s = source[i * n + j];
-                var li = l.AsSpan(i * n, j);
-                var lj = l.AsSpan(j * n, j);
-                for (var k = 0; k < j; k++)
-                {
-                    s -= li[k] * lj[k];
-                }
+                s -= TensorPrimitives.Dot<double>(l.AsSpan(i * n, j), l.AsSpan(j * n, j));
                 l[i * n + j] = s / ljj;
             });
         }
@@ -48,36 +41,18 @@ public static class CholeskySolver
             var xi = x.AsSpan(i * m, m);
             for (var k = 0; k < i; k++)
             {
-                var f = l[i * n + k];
-                var xk = x.AsSpan(k * m, m);
-                for (var c = 0; c < m; c++)
-                {
-                    xi[c] -= f * xk[c];
-                }
+                TensorPrimitives.MultiplyAdd(x.AsSpan(k * m, m), -l[i * n + k], xi, xi);
             }
-            var inv = 1.0 / l[i * n + i];
-            for (var c = 0; c < m; c++)
-            {
-                xi[c] *= inv;
-            }
+            TensorPrimitives.Multiply(xi, 1.0 / l[i * n + i], xi);
         }
         for (var i = n - 1; i >= 0; i--)
         {
             var xi = x.AsSpan(i * m, m);
             for (var k = i + 1; k < n; k++)
             {
-                var f = l[k * n + i];
-                var xk = x.AsSpan(k * m, m);
-                for (var c = 0; c < m; c++)
-                {
-                    xi[c] -= f * xk[c];
-                }
+                TensorPrimitives.MultiplyAdd(x.AsSpan(k * m, m), -l[k * n + i], xi, xi);
             }
-            var inv = 1.0 / l[i * n + i];
-            for (var c = 0; c < m; c++)
-            {
-                xi[c] *= inv;
-            }
+            TensorPrimitives.Multiply(xi, 1.0 / l[i * n + i], xi);
         }
         return x;
     }
