@@ -32,6 +32,7 @@ public static class Program
         root.Subcommands.Add(DemoCommand.Create());
         root.Subcommands.Add(RunCommand.Create());
         root.Subcommands.Add(ModelCommands.Create());
+        root.Subcommands.Add(BenchCommand.Create());
         return root;
     }
 }

@@ -20,6 +20,7 @@ public sealed class GramKernel
 {
     private const int TileRows = 6;    // columns of X per tile
     private const int TileCols = 16;   // columns of Y per tile (two Vector256<float>)
+    private const int RowBlock = 256;  // rows per packed block
 
     private readonly int _width;
     private readonly double[] _sum;
@@ -79,9 +80,19 @@ public sealed class GramKernel
             Mirror();  // earlier Gram chunks skipped the lower triangle: fill it before full tiles start
         }
         _symmetricSoFar &= symmetric;
+        // Rows are taken in blocks small enough that a packed panel pair stays in L1/L2 while its tile is computed.
+        for (var k0 = 0; k0 < rows; k0 += RowBlock)
+        {
+            var k = Math.Min(RowBlock, rows - k0);
+            AddBlock(x.Slice(k0 * d, k * d), y.Slice(k0 * d, k * d), k, maxThreads);
+        }
+        Rows += rows;
+    }
+
+    private void AddBlock(ReadOnlySpan<float> x, ReadOnlySpan<float> y, int rows, int maxThreads)
+    {
         Pack(x, rows, TileRows, _xPanels, ref _xPacked);
         Pack(y, rows, TileCols, _yPanels, ref _yPacked);
-
         var xPacked = _xPacked;
         var yPacked = _yPacked;
         var options = new ParallelOptions { MaxDegreeOfParallelism = maxThreads > 0 ? maxThreads : Environment.ProcessorCount };
@@ -101,7 +112,6 @@ public sealed class GramKernel
             }
             return tile;
         }, _ => { });
-        Rows += rows;
     }
 
     // Panel p holds columns [p*w, p*w + w) of the chunk, row after row, zero-padded past the width.
@@ -113,16 +123,25 @@ public sealed class GramKernel
             packed = new float[needed];
         }
         var d = _width;
-        for (var p = 0; p < panels; p++)
+        var target = packed;
+        unsafe
         {
-            var c0 = p * w;
-            var n = Math.Min(w, d - c0);
-            var panel = packed.AsSpan(p * rows * w, rows * w);
-            for (var r = 0; r < rows; r++)
+            fixed (float* src = source)
             {
-                var dst = panel.Slice(r * w, w);
-                source.Slice(r * d + c0, n).CopyTo(dst);
-                dst[n..].Clear();
+                var srcPtr = (IntPtr)src;
+                Parallel.For(0, panels, p =>
+                {
+                    var c0 = p * w;
+                    var n = Math.Min(w, d - c0);
+                    var panel = target.AsSpan(p * rows * w, rows * w);
+                    var from = new ReadOnlySpan<float>((float*)srcPtr, rows * d);
+                    for (var r = 0; r < rows; r++)
+                    {
+                        var dst = panel.Slice(r * w, w);
+                        from.Slice(r * d + c0, n).CopyTo(dst);
+                        dst[n..].Clear();
+                    }
+                });
             }
         }
     }
@@ -161,22 +180,22 @@ public sealed class GramKernel
                 {
                     var b0 = Avx.LoadVector256(bp);
                     var b1 = Avx.LoadVector256(bp + 8);
-                    var s = Vector256.Create(ap[0]);
+                    var s = Avx.BroadcastScalarToVector256(ap + 0);
                     c00 = Fma.MultiplyAdd(s, b0, c00);
                     c01 = Fma.MultiplyAdd(s, b1, c01);
-                    s = Vector256.Create(ap[1]);
+                    s = Avx.BroadcastScalarToVector256(ap + 1);
                     c10 = Fma.MultiplyAdd(s, b0, c10);
                     c11 = Fma.MultiplyAdd(s, b1, c11);
-                    s = Vector256.Create(ap[2]);
+                    s = Avx.BroadcastScalarToVector256(ap + 2);
                     c20 = Fma.MultiplyAdd(s, b0, c20);
                     c21 = Fma.MultiplyAdd(s, b1, c21);
-                    s = Vector256.Create(ap[3]);
+                    s = Avx.BroadcastScalarToVector256(ap + 3);
                     c30 = Fma.MultiplyAdd(s, b0, c30);
                     c31 = Fma.MultiplyAdd(s, b1, c31);
-                    s = Vector256.Create(ap[4]);
+                    s = Avx.BroadcastScalarToVector256(ap + 4);
                     c40 = Fma.MultiplyAdd(s, b0, c40);
                     c41 = Fma.MultiplyAdd(s, b1, c41);
-                    s = Vector256.Create(ap[5]);
+                    s = Avx.BroadcastScalarToVector256(ap + 5);
                     c50 = Fma.MultiplyAdd(s, b0, c50);
                     c51 = Fma.MultiplyAdd(s, b1, c51);
                 }
