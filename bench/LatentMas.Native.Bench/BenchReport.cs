@@ -89,6 +89,7 @@ public sealed record BenchReport
     {
         null => "n/a",
         double d when double.IsNaN(d) => "n/a",
+        double d when d != 0 && Math.Abs(d) < 0.001 => d.ToString("0.0e0", CultureInfo.InvariantCulture),
         double d => Math.Abs(d) >= 100 ? d.ToString("F0", CultureInfo.InvariantCulture) : d.ToString("0.###", CultureInfo.InvariantCulture),
         _ => Convert.ToString(value, CultureInfo.InvariantCulture) ?? "",
     };

@@ -23,6 +23,22 @@ internal static class MachineInfo
         $"{(Vector512.IsHardwareAccelerated ? "AVX-512" : Vector256.IsHardwareAccelerated ? "AVX2" : "SSE")}" +
         $"{(System.Runtime.Intrinsics.X86.Fma.IsSupported ? "+FMA" : "")}";
 
+    /// <summary>Resident memory of this process (VmRSS), after a compacting collection so freed managed buffers do not count.</summary>
+    public static long ResidentBytes()
+    {
+        System.Runtime.GCSettings.LargeObjectHeapCompactionMode = System.Runtime.GCLargeObjectHeapCompactionMode.CompactOnce;
+        GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+        GC.WaitForPendingFinalizers();
+        foreach (var line in File.ReadLines("/proc/self/status"))
+        {
+            if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
+            {
+                return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture) * 1024;
+            }
+        }
+        return Process.GetCurrentProcess().WorkingSet64;
+    }
+
     /// <summary>Streaming read bandwidth in GB/s: every core sums its share of a buffer far larger than the caches; best of three.</summary>
     public static double ReadBandwidthGBs(long bytes = 1L << 30, int threads = 0)
     {

@@ -1,0 +1,3 @@
+using BenchmarkDotNet.Running;
+
+BenchmarkSwitcher.FromAssembly(typeof(LatentMas.Native.Microbench.KernelBenchmarks).Assembly).Run(args);
