@@ -117,6 +117,12 @@ public static class BenchRunner
             GC.Collect();
         }
 
+        if (batching.Count > 1)
+        {
+            var first = (double)batching[0]["steps_per_s"];
+            var last = (double)batching[^1]["steps_per_s"];
+            pipelineRatios[$"batching_scaling_b{batching[^1]["batch"]}_vs_b1"] = last / first;
+        }
         var latentRatios = models.Select(m => (double)m["latent_vs_decode"]).ToList();
         var alignRatios = alignment.Select(a => (double)a["cross_vs_openblas"]).Where(v => !double.IsNaN(v)).ToList();
         var targets = new Dictionary<string, object>
