@@ -20,25 +20,16 @@ public sealed class BaselineMethod(LlamaModel model, MethodOptions options) : Co
         {
             CheckBudget(batch[q], turns[q].Length + Options.MaxNewTokens, $"{turns[q].Length} prompt tokens, {Options.MaxNewTokens} new tokens");
         }
-        var samplers = CreateSamplers(batch);
-        try
+        using var samplerSet = CreateSamplers(batch);
+        var samplers = samplerSet.Samplers;
+        var output = Context.DecodeTokens(Enumerable.Range(0, n).ToArray(), turns, DecodeOutputs.Logits, cancellationToken);
+        var written = Generate(output, samplers, n, cancellationToken);
+        return Enumerable.Range(0, n).Select(q =>
         {
-            var output = Context.DecodeTokens(Enumerable.Range(0, n).ToArray(), turns, DecodeOutputs.Logits, cancellationToken);
-            var written = Generate(output, samplers, n, cancellationToken);
-            return Enumerable.Range(0, n).Select(q =>
-            {
-                var text = TextOf(written[q]);
-                var trace = new AgentTrace("solver", AgentRole.Judger, turns[q].Length, 0, 0, turns[q].Length + Math.Max(0, written[q].Count - 1),
-                    written[q].Count, text, clock.Elapsed.TotalMilliseconds);
-                return new MethodResult(batch[q].Index, text, written[q], [trace], []);
-            }).ToArray();
-        }
-        finally
-        {
-            foreach (var s in samplers)
-            {
-                s.Dispose();
-            }
-        }
+            var text = TextOf(written[q]);
+            var trace = new AgentTrace("solver", AgentRole.Judger, turns[q].Length, 0, 0, turns[q].Length + Math.Max(0, written[q].Count - 1),
+                written[q].Count, text, clock.Elapsed.TotalMilliseconds);
+            return new MethodResult(batch[q].Index, text, written[q], [trace], []);
+        }).ToArray();
     }
 }

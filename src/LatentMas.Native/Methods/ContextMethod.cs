@@ -91,9 +91,25 @@ public abstract class ContextMethod : IMethod
         return Model.Tokenize(text, addSpecial: startOfSequence);
     }
 
-    /// <summary>One sampler per question, seeded by the question's index.</summary>
-    protected TokenSampler[] CreateSamplers(IReadOnlyList<MethodInput> batch) =>
-        batch.Select(i => new TokenSampler(Options.SamplerFor(i.Index))).ToArray();
+    /// <summary>One sampler per question, seeded by the question's index; dispose the set after the batch.</summary>
+    protected SamplerSet CreateSamplers(IReadOnlyList<MethodInput> batch) =>
+        new(batch.Select(i => new TokenSampler(Options.SamplerFor(i.Index))).ToArray());
+
+    /// <summary>The samplers of one batch, freed together.</summary>
+    protected sealed class SamplerSet(TokenSampler[] samplers) : IDisposable
+    {
+        /// <summary>Sampler of question q.</summary>
+        public IReadOnlyList<TokenSampler> Samplers => samplers;
+
+        /// <summary>Frees every sampler.</summary>
+        public void Dispose()
+        {
+            foreach (var s in samplers)
+            {
+                s.Dispose();
+            }
+        }
+    }
 
     /// <summary>Refuses a question whose turns would not fit its share of the context.</summary>
     protected void CheckBudget(MethodInput input, int positions, string what)

@@ -51,85 +51,76 @@ public sealed class LatentMasMethod : ContextMethod
             CheckBudget(batch[q], positions, $"{turns.Sum(t => t[q].Length)} prompt tokens, {steps} latent steps for each of {_agents.Count - 1} agents, {Options.MaxNewTokens} new tokens");
         }
 
-        var samplers = CreateSamplers(batch);
-        try
+        using var samplerSet = CreateSamplers(batch);
+        var samplers = samplerSet.Samplers;
+        var traces = Enumerable.Range(0, n).Select(_ => new List<AgentTrace>()).ToArray();
+        var latents = Enumerable.Range(0, n).Select(_ => new List<AgentLatents>()).ToArray();
+        var cells = new int[n];  // KV cells each question's sequence holds
+        List<int>[] answers = [];
+        var embeddings = new float[n * width];
+        for (var a = 0; a < _agents.Count; a++)
         {
-            var traces = Enumerable.Range(0, n).Select(_ => new List<AgentTrace>()).ToArray();
-            var latents = Enumerable.Range(0, n).Select(_ => new List<AgentLatents>()).ToArray();
-            var cells = new int[n];  // KV cells each question's sequence holds
-            List<int>[] answers = [];
-            var embeddings = new float[n * width];
-            for (var a = 0; a < _agents.Count; a++)
+            var agent = _agents[a];
+            var clock = Stopwatch.StartNew();
+            var before = cells.ToArray();
+            var output = Context.DecodeTokens(sequences, turns[a], agent.WritesAnswer ? DecodeOutputs.Logits : DecodeOutputs.Hidden, cancellationToken);
+            for (var q = 0; q < n; q++)
             {
-                var agent = _agents[a];
-                var clock = Stopwatch.StartNew();
-                var before = cells.ToArray();
-                var output = Context.DecodeTokens(sequences, turns[a], agent.WritesAnswer ? DecodeOutputs.Logits : DecodeOutputs.Hidden, cancellationToken);
+                cells[q] += turns[a][q].Length;
+            }
+            if (!agent.WritesAnswer)
+            {
+                var fed = Enumerable.Range(0, n).Select(_ => new List<float[]>()).ToArray();
+                var hidden = Enumerable.Range(0, n).Select(_ => new List<float[]>()).ToArray();
+                for (var s = 0; s < steps; s++)
+                {
+                    for (var q = 0; q < n; q++)
+                    {
+                        _alignment.Apply(output.HiddenRow(q), embeddings.AsSpan(q * width, width));
+                        if (Options.RecordLatents)
+                        {
+                            fed[q].Add(embeddings.AsSpan(q * width, width).ToArray());
+                        }
+                    }
+                    output = Context.DecodeStep(sequences, embeddings, DecodeOutputs.Hidden, cancellationToken);
+                    for (var q = 0; q < n; q++)
+                    {
+                        cells[q]++;
+                        if (Options.RecordLatents)
+                        {
+                            hidden[q].Add(output.HiddenRow(q).ToArray());
+                        }
+                    }
+                }
+                Prune(turns[a], cells, steps);
                 for (var q = 0; q < n; q++)
                 {
-                    cells[q] += turns[a][q].Length;
-                }
-                if (!agent.WritesAnswer)
-                {
-                    var fed = Enumerable.Range(0, n).Select(_ => new List<float[]>()).ToArray();
-                    var hidden = Enumerable.Range(0, n).Select(_ => new List<float[]>()).ToArray();
-                    for (var s = 0; s < steps; s++)
+                    traces[q].Add(new AgentTrace(agent.Name, agent.Role, turns[a][q].Length, steps, before[q], cells[q], 0, "",
+                        clock.Elapsed.TotalMilliseconds));
+                    if (Options.RecordLatents)
                     {
-                        for (var q = 0; q < n; q++)
-                        {
-                            _alignment.Apply(output.HiddenRow(q), embeddings.AsSpan(q * width, width));
-                            if (Options.RecordLatents)
-                            {
-                                fed[q].Add(embeddings.AsSpan(q * width, width).ToArray());
-                            }
-                        }
-                        output = Context.DecodeStep(sequences, embeddings, DecodeOutputs.Hidden, cancellationToken);
-                        for (var q = 0; q < n; q++)
-                        {
-                            cells[q]++;
-                            if (Options.RecordLatents)
-                            {
-                                hidden[q].Add(output.HiddenRow(q).ToArray());
-                            }
-                        }
-                    }
-                    Prune(turns[a], cells, steps);
-                    for (var q = 0; q < n; q++)
-                    {
-                        traces[q].Add(new AgentTrace(agent.Name, agent.Role, turns[a][q].Length, steps, before[q], cells[q], 0, "",
-                            clock.Elapsed.TotalMilliseconds));
-                        if (Options.RecordLatents)
-                        {
-                            latents[q].Add(new AgentLatents(agent.Name, turns[a][q], fed[q], hidden[q]));
-                        }
-                    }
-                }
-                else
-                {
-                    answers = Generate(output, samplers, n, cancellationToken);
-                    for (var q = 0; q < n; q++)
-                    {
-                        // The last written token is sampled but not decoded.
-                        cells[q] += Math.Max(0, answers[q].Count - 1);
-                        traces[q].Add(new AgentTrace(agent.Name, agent.Role, turns[a][q].Length, 0, before[q], cells[q], answers[q].Count,
-                            TextOf(answers[q]), clock.Elapsed.TotalMilliseconds));
-                        if (Options.RecordLatents)
-                        {
-                            latents[q].Add(new AgentLatents(agent.Name, turns[a][q], [], []));
-                        }
+                        latents[q].Add(new AgentLatents(agent.Name, turns[a][q], fed[q], hidden[q]));
                     }
                 }
             }
-            return Enumerable.Range(0, n).Select(q =>
-                new MethodResult(batch[q].Index, traces[q][^1].Output, answers[q], traces[q], latents[q])).ToArray();
-        }
-        finally
-        {
-            foreach (var s in samplers)
+            else
             {
-                s.Dispose();
+                answers = Generate(output, samplers, n, cancellationToken);
+                for (var q = 0; q < n; q++)
+                {
+                    // The last written token is sampled but not decoded.
+                    cells[q] += Math.Max(0, answers[q].Count - 1);
+                    traces[q].Add(new AgentTrace(agent.Name, agent.Role, turns[a][q].Length, 0, before[q], cells[q], answers[q].Count,
+                        TextOf(answers[q]), clock.Elapsed.TotalMilliseconds));
+                    if (Options.RecordLatents)
+                    {
+                        latents[q].Add(new AgentLatents(agent.Name, turns[a][q], [], []));
+                    }
+                }
             }
         }
+        return Enumerable.Range(0, n).Select(q =>
+            new MethodResult(batch[q].Index, traces[q][^1].Output, answers[q], traces[q], latents[q])).ToArray();
     }
 
     // --latent-only keeps the agent's last latent positions, --sequential-info-only all it added; both drop

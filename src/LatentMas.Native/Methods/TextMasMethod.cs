@@ -23,40 +23,31 @@ public sealed class TextMasMethod(LlamaModel model, MethodOptions options) : Con
         var sequences = Enumerable.Range(0, n).ToArray();
         var notes = Enumerable.Range(0, n).Select(_ => new List<(Agent, string)>()).ToArray();
         var traces = Enumerable.Range(0, n).Select(_ => new List<AgentTrace>()).ToArray();
-        var samplers = CreateSamplers(batch);
-        try
+        using var samplerSet = CreateSamplers(batch);
+        var samplers = samplerSet.Samplers;
+        List<int>[] written = [];
+        foreach (var agent in _agents)
         {
-            List<int>[] written = [];
-            foreach (var agent in _agents)
+            var clock = Stopwatch.StartNew();
+            Context.Clear();
+            var turns = batch.Select((input, q) => EncodeTurn(
+                PromptBook.ForAgent(agent, input.Question, input.AnswerFormat, Trim(notes[q])), startOfSequence: true,
+                think: Options.Think && !agent.WritesAnswer)).ToArray();
+            for (var q = 0; q < n; q++)
             {
-                var clock = Stopwatch.StartNew();
-                Context.Clear();
-                var turns = batch.Select((input, q) => EncodeTurn(
-                    PromptBook.ForAgent(agent, input.Question, input.AnswerFormat, Trim(notes[q])), startOfSequence: true,
-                    think: Options.Think && !agent.WritesAnswer)).ToArray();
-                for (var q = 0; q < n; q++)
-                {
-                    CheckBudget(batch[q], turns[q].Length + Options.MaxNewTokens, $"{turns[q].Length} prompt tokens of agent {agent.Name}, {Options.MaxNewTokens} new tokens");
-                }
-                var output = Context.DecodeTokens(sequences, turns, DecodeOutputs.Logits, cancellationToken);
-                written = Generate(output, samplers, n, cancellationToken);
-                for (var q = 0; q < n; q++)
-                {
-                    var text = TextOf(written[q]);
-                    notes[q].Add((agent, text));
-                    traces[q].Add(new AgentTrace(agent.Name, agent.Role, turns[q].Length, 0, 0,
-                        turns[q].Length + Math.Max(0, written[q].Count - 1), written[q].Count, text, clock.Elapsed.TotalMilliseconds));
-                }
+                CheckBudget(batch[q], turns[q].Length + Options.MaxNewTokens, $"{turns[q].Length} prompt tokens of agent {agent.Name}, {Options.MaxNewTokens} new tokens");
             }
-            return Enumerable.Range(0, n).Select(q => new MethodResult(batch[q].Index, traces[q][^1].Output, written[q], traces[q], [])).ToArray();
-        }
-        finally
-        {
-            foreach (var s in samplers)
+            var output = Context.DecodeTokens(sequences, turns, DecodeOutputs.Logits, cancellationToken);
+            written = Generate(output, samplers, n, cancellationToken);
+            for (var q = 0; q < n; q++)
             {
-                s.Dispose();
+                var text = TextOf(written[q]);
+                notes[q].Add((agent, text));
+                traces[q].Add(new AgentTrace(agent.Name, agent.Role, turns[q].Length, 0, 0,
+                    turns[q].Length + Math.Max(0, written[q].Count - 1), written[q].Count, text, clock.Elapsed.TotalMilliseconds));
             }
         }
+        return Enumerable.Range(0, n).Select(q => new MethodResult(batch[q].Index, traces[q][^1].Output, written[q], traces[q], [])).ToArray();
     }
 
     // Keeps the most recent notes within the token budget; an oldest note that does not fit whole is cut at its start.
