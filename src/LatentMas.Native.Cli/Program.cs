@@ -32,6 +32,8 @@ public static class Program
         root.Subcommands.Add(DemoCommand.Create());
         root.Subcommands.Add(RunCommand.Create());
         root.Subcommands.Add(ModelCommands.Create());
+        root.Subcommands.Add(TaskCommands.Tasks());
+        root.Subcommands.Add(TaskCommands.Score());
         root.Subcommands.Add(BenchCommand.Create());
         return root;
     }

@@ -1,87 +1,65 @@
-using System.Globalization;
-using System.Text.Json;
-using System.Text.RegularExpressions;
 using LatentMas.Native.Runs;
+using LatentMas.Native.Tasks;
+using LatentMas.Native.Tasks.Data;
+using LatentMas.Native.Tasks.Sandbox;
+using Spectre.Console;
 
 namespace LatentMas.Native.Cli;
 
-/// <summary>Turns --task and --data into run items and a scorer.</summary>
-internal static partial class TaskSources
+/// <summary>Turns --task, --data and --answer into run items and a scorer, through the tasks library.</summary>
+internal static class TaskSources
 {
-    public static (IReadOnlyList<RunItem> Items, IAnswerScorer Scorer) Load(string task, string? data, int maxSamples)
+    public static (IReadOnlyList<RunItem> Items, IAnswerScorer Scorer) Load(string task, string? data, int maxSamples, uint seed, string? answer)
     {
-        if (task != "gsm8k")
-        {
-            throw new ArgumentException($"Unknown task '{task}'. Known tasks: gsm8k.");
-        }
-        if (data is null)
-        {
-            throw new ArgumentException("gsm8k needs --data FILE: a JSONL file with {\"question\": ..., \"answer\": \"... #### 42\"} lines.");
-        }
-        if (!File.Exists(data))
+        var definition = TaskCatalogue.Get(task, answer is null ? null : TaskCatalogue.ParseAnswerType(answer));
+        if (data is not null && !File.Exists(data) && !Directory.Exists(data))
         {
             throw new FileNotFoundException($"Data file not found: {data}", data);
         }
-        var items = new List<RunItem>();
-        var lineNumber = 0;
-        foreach (var line in File.ReadLines(data))
+        PythonSandbox? sandbox = null;
+        if (definition.AnswerType == AnswerType.Code)
         {
-            lineNumber++;
-            if (string.IsNullOrWhiteSpace(line))
+            // Before any model work: code answers cannot be scored without python3.
+            if (!PythonSandbox.EnsureAvailable().HasNumpy)
             {
-                continue;
+                AnsiConsole.MarkupLine("[yellow]numpy is not installed for python3: the benchmark's tests that import it will fail.[/]");
             }
-            try
-            {
-                using var doc = JsonDocument.Parse(line);
-                var question = doc.RootElement.GetProperty("question").GetString()!;
-                var answer = doc.RootElement.GetProperty("answer").GetString()!;
-                var gold = answer.Contains("####") ? answer[(answer.LastIndexOf("####", StringComparison.Ordinal) + 4)..].Trim() : answer.Trim();
-                items.Add(new RunItem(items.Count, null, question, gold, Gsm8kScorer.Format));
-            }
-            catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException)
-            {
-                throw new ArgumentException($"{data}, line {lineNumber}: not a gsm8k item ({e.Message}); each line needs \"question\" and \"answer\".");
-            }
-            if (maxSamples > 0 && items.Count >= maxSamples)
-            {
-                break;
-            }
+            sandbox = new PythonSandbox();
+        }
+        IReadOnlyList<TaskItem> items = [];
+        if (data is null)
+        {
+            AnsiConsole.Progress().Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new DownloadedColumn())
+                .Start(ctx =>
+                {
+                    var bar = ctx.AddTask($"dataset {definition.Name}", maxValue: 1);
+                    items = TaskDataLoader.LoadOrDownloadAsync(definition, null, new TaskOptions { Seed = (int)seed },
+                        progress: new Progress<DownloadProgress>(p => bar.Description = $"dataset {definition.Name}: {p.FileName}")).GetAwaiter().GetResult();
+                    bar.Value = 1;
+                });
+        }
+        else
+        {
+            items = TaskDataLoader.Load(definition, data, new TaskOptions { Seed = (int)seed });
         }
         if (items.Count == 0)
         {
-            throw new ArgumentException($"{data} holds no items.");
+            throw new ArgumentException($"{data ?? definition.Name} holds no items.");
         }
-        return (items, new Gsm8kScorer());
+        var chosen = maxSamples > 0 ? items.Take(maxSamples).ToList() : items.ToList();
+        var runItems = chosen.Select(i => new RunItem(i.Index, i.Id, i.Question, i.Gold, definition.AnswerFormat)).ToList();
+        return (runItems, new TaskScorer(definition, chosen.ToDictionary(i => i.Index), sandbox));
     }
 
-    /// <summary>Numbers: the \boxed{} answer, else the last number; compared as numbers.</summary>
-    private sealed partial class Gsm8kScorer : IAnswerScorer
+    /// <summary>Scores with the task's own extraction and comparison (code runs in the sandbox).</summary>
+    private sealed class TaskScorer(TaskDefinition task, Dictionary<int, TaskItem> items, PythonSandbox? sandbox) : IAnswerScorer
     {
-        public const string Format = "Write the final answer as a number inside \\boxed{}.";
-
-        public string Task => "gsm8k";
+        public string Task => task.Name;
 
         public ScoredAnswer Score(RunItem item, string rawOutput)
         {
-            var boxed = Boxed().Matches(rawOutput);
-            var text = boxed.Count > 0 ? boxed[^1].Groups[1].Value : null;
-            var numbers = Number().Matches(text ?? rawOutput);
-            if (numbers.Count == 0)
-            {
-                return new ScoredAnswer(null, false, "no answer found");
-            }
-            var prediction = numbers[^1].Value.Replace(",", "", StringComparison.Ordinal);
-            var ok = decimal.TryParse(prediction, NumberStyles.Float, CultureInfo.InvariantCulture, out var p)
-                     && decimal.TryParse(item.Gold.Replace(",", "", StringComparison.Ordinal), NumberStyles.Float, CultureInfo.InvariantCulture, out var g)
-                     && p == g;
-            return new ScoredAnswer(prediction, ok);
+            var score = task.Score(items[item.Index], rawOutput, sandbox);
+            return new ScoredAnswer(score.Prediction, score.Correct, score.Failure);
         }
-
-        [GeneratedRegex(@"\\boxed\{([^{}]*)\}")]
-        private static partial Regex Boxed();
-
-        [GeneratedRegex(@"-?\d[\d,]*(?:\.\d+)?")]
-        private static partial Regex Number();
     }
 }

@@ -1,4 +1,5 @@
 using LatentMas.Native.Llama;
+using LatentMas.Native.Tasks;
 using Spectre.Console;
 
 namespace LatentMas.Native.Cli.Commands;
@@ -32,10 +33,17 @@ internal static class CommandRunner
             AnsiConsole.MarkupLine("[yellow]cancelled[/]");
             return Cancelled;
         }
-        catch (Exception e) when (e is FileNotFoundException or ArgumentException or ContextOverflowException or NotSupportedException)
+        catch (Exception e) when (e is FileNotFoundException or ArgumentException or ContextOverflowException or NotSupportedException
+                                      or UnknownTaskException or DataFormatException)
         {
             Error(e.Message);
             return BadInput;
+        }
+        catch (TaskException e)
+        {
+            // the dataset could not be downloaded, or python3 is missing for code tasks
+            Error(e.Message);
+            return Failed;
         }
         catch (LatentMasException e)
         {

@@ -19,8 +19,9 @@ internal static class RunCommand
 {
     private static readonly Option<string> Method = new("--method") { Description = "baseline, text_mas or latent_mas.", DefaultValueFactory = _ => "latent_mas" };
     private static readonly Option<string> Model = new("--model", "-m", "--model_name", "--model-name") { Description = "A .gguf file, or a catalogue name (see 'latentmas model list') downloaded once into the cache.", Required = true };
-    private static readonly Option<string> Task = new("--task") { Description = "Task name (gsm8k, ...; see 'latentmas tasks').", DefaultValueFactory = _ => "gsm8k" };
-    private static readonly Option<FileInfo?> Data = new("--data") { Description = "Local dataset file in the benchmark's own layout (JSONL, JSON or Parquet)." };
+    private static readonly Option<string> Task = new("--task") { Description = "Task name: gsm8k, aime2024, aime2025, gpqa, arc_easy, arc_challenge, winogrande, mbppplus, humanevalplus, medqa or custom (see 'latentmas tasks').", DefaultValueFactory = _ => "gsm8k" };
+    private static readonly Option<FileInfo?> Data = new("--data") { Description = "Local dataset file in the benchmark's own layout (JSONL, JSON or Parquet); without it the dataset is downloaded once from the Hugging Face hub." };
+    private static readonly Option<string?> Answer = new("--answer") { Description = "For --task custom: number, integer, choice or text." };
     private static readonly Option<PromptStyle> Prompt = new("--prompt") { Description = "Agent arrangement: sequential (planner, critic, refiner, judger) or hierarchical (math, science, code, summarizer).", DefaultValueFactory = _ => PromptStyle.Sequential };
     private static readonly Option<int> MaxSamples = new("--max-samples", "--max_samples") { Description = "Items to run (-1: all).", DefaultValueFactory = _ => -1 };
     private static readonly Option<int?> LatentSteps = new("--latent-steps", "--latent_steps") { Description = "Latent steps per non-final agent (default: the task's preset)." };
@@ -50,7 +51,7 @@ internal static class RunCommand
         var command = new Command("run", "Run baseline, TextMAS or LatentMAS over a task and score the answers.");
         foreach (Option option in new Option[]
                  {
-                     Method, Model, Task, Data, Prompt, MaxSamples, LatentSteps, Realign, Lambda, MaxNewTokens, Temperature, TopP, Seed,
+                     Method, Model, Task, Data, Answer, Prompt, MaxSamples, LatentSteps, Realign, Lambda, MaxNewTokens, Temperature, TopP, Seed,
                      GenerateBs, Think, LatentOnly, SequentialInfoOnly, GpuLayers, Threads, CtxSize, KvCache, Flash, TextContext,
                      Output, Resume, SaveLatents, Verbose,
                  })
@@ -94,7 +95,7 @@ internal static class RunCommand
         options.Validate();
 
         // Everything that can be refused is checked before the model is loaded.
-        var (items, scorer) = TaskSources.Load(task, parse.GetValue(Data)?.FullName, parse.GetValue(MaxSamples));
+        var (items, scorer) = TaskSources.Load(task, parse.GetValue(Data)?.FullName, parse.GetValue(MaxSamples), options.Seed, parse.GetValue(Answer));
         var output = parse.GetValue(Output)?.FullName
                      ?? Path.Combine("runs", $"{methodName}-{task}-{DateTime.Now:yyyyMMdd-HHmmss}");
         if (parse.GetValue(Resume) && parse.GetValue(Output) is null)

@@ -71,6 +71,27 @@ public sealed class RunCommandTests
     }
 
     [Test]
+    public void MultipleChoiceTaskRunsThroughTheTasksLibrary()
+    {
+        var data = Path.Combine(_dir, "choice.jsonl");
+        File.WriteAllText(data, """
+            {"id": "c1", "question": "Which planet is known as the Red Planet?", "choices": ["Venus", "Mars", "Jupiter", "Saturn"], "answer": "B"}
+            {"id": "c2", "question": "Which gas do plants take in?", "choices": ["Oxygen", "Carbon dioxide", "Helium"], "answer": "B"}
+            """);
+        var output = Path.Combine(_dir, "out-choice");
+        Assert.That(Run("run", "--method", "latent_mas", "--model", _model, "--task", "custom", "--answer", "choice", "--data", data,
+            "--output", output, "--max-new-tokens", "6", "--latent-steps", "1", "--temperature", "0"), Is.EqualTo(0));
+        var lines = File.ReadAllLines(Path.Combine(output, "results.jsonl"));
+        Assert.That(lines, Has.Length.EqualTo(2));
+        using var first = JsonDocument.Parse(lines[0]);
+        Assert.That(first.RootElement.GetProperty("id").GetString(), Is.EqualTo("c1"));
+        Assert.That(first.RootElement.GetProperty("question").GetString(), Does.Contain("Mars"), "options are part of the question");
+        Assert.That(first.RootElement.GetProperty("gold").GetString(), Is.EqualTo("B"));
+        using var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "summary.json")));
+        Assert.That(summary.RootElement.GetProperty("task").GetString(), Is.EqualTo("custom"));
+    }
+
+    [Test]
     public void ResumeSkipsFinishedItemsAndDropsACutLine()
     {
         var output = Path.Combine(_dir, "out-resume");
