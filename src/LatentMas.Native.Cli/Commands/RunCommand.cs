@@ -119,7 +119,6 @@ internal static class RunCommand
             LatentsDirectory = parse.GetValue(SaveLatents)?.FullName,
             ModelInfo = ModelIdentity(model, modelPath),
             Settings = settings,
-            KvCacheBytes = ((ContextMethod)method).KvCacheBytes,
         };
 
         using var cancel = new CancellationTokenSource();

@@ -57,7 +57,7 @@ public abstract class ContextMethod : IMethod
     /// <summary>The context, for tests that inspect the cache a run left behind.</summary>
     internal LlamaContext ContextForTests => Context;
 
-    /// <summary>Bytes of the KV cache.</summary>
+    /// <inheritdoc />
     public long KvCacheBytes => Context.KvCacheBytes;
 
     /// <inheritdoc />

@@ -60,6 +60,9 @@ public interface IMethod : IDisposable
     /// <summary>Most questions one <see cref="Run"/> call takes.</summary>
     int BatchSize { get; }
 
+    /// <summary>Bytes of the KV cache the method holds (0 when it holds none).</summary>
+    long KvCacheBytes { get; }
+
     /// <summary>Answers a batch of questions.</summary>
     IReadOnlyList<MethodResult> Run(IReadOnlyList<MethodInput> batch, CancellationToken cancellationToken = default);
 }

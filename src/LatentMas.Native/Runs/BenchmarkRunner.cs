@@ -35,9 +35,6 @@ public sealed class BenchmarkRunner(IMethod method, IAnswerScorer scorer, string
     /// <summary>Settings for the summary.</summary>
     public IReadOnlyDictionary<string, string> Settings { get; init; } = new Dictionary<string, string>();
 
-    /// <summary>KV cache size for the summary.</summary>
-    public long KvCacheBytes { get; init; }
-
     /// <summary>Runs <paramref name="items"/>. Cancellation stops after the current step; finished items stay.</summary>
     public RunSummary Run(IReadOnlyList<RunItem> items, bool resume, IProgress<RunProgress>? progress = null, CancellationToken cancellationToken = default)
     {
@@ -112,7 +109,7 @@ public sealed class BenchmarkRunner(IMethod method, IAnswerScorer scorer, string
             TokensPerSecond = wall > 0 ? tokens / wall : 0,
             LatentStepsPerSecond = wall > 0 ? steps / wall : 0,
             PeakMemoryBytes = Process.GetCurrentProcess().PeakWorkingSet64,
-            KvCacheBytes = KvCacheBytes,
+            KvCacheBytes = method.KvCacheBytes,
             Interrupted = interrupted || records.Count < items.Count,
         };
         File.WriteAllText(Path.Combine(outputDirectory, SummaryFile), JsonSerializer.Serialize(summary, RunJson.Indented));

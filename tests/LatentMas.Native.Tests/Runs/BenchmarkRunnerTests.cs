@@ -15,6 +15,7 @@ public sealed class BenchmarkRunnerTests
         private int _calls;
         public string Name => "scripted";
         public int BatchSize => batchSize;
+        public long KvCacheBytes => 1234;
         public List<int> Seen { get; } = [];
 
         public IReadOnlyList<MethodResult> Run(IReadOnlyList<MethodInput> batch, CancellationToken cancellationToken = default)
@@ -65,6 +66,7 @@ public sealed class BenchmarkRunnerTests
         Assert.That(resumed.Correct, Is.EqualTo(5));
         Assert.That(resumed.Accuracy, Is.EqualTo(0.5));
         Assert.That(resumed.Interrupted, Is.False);
+        Assert.That(resumed.KvCacheBytes, Is.EqualTo(1234));
         Assert.That(File.ReadAllLines(Path.Combine(dir, BenchmarkRunner.ResultsFile)), Has.Length.EqualTo(10));
     }
 
