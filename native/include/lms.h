@@ -30,7 +30,7 @@ extern "C" {
 #endif
 
 /* Bump when any signature or struct below changes; the managed side refuses a mismatch. */
-#define LMS_ABI_VERSION 1
+#define LMS_ABI_VERSION 2
 
 typedef int32_t lms_status;
 #define LMS_OK                   ((lms_status)0)
@@ -81,6 +81,8 @@ typedef struct lms_model_info {
     int32_t n_vocab;
     int32_t n_ctx_train;
     int32_t tied_output;     /* 1 when the model has no output.weight and reuses token_embd */
+    int32_t embedding_input; /* 1 when arbitrary n_embd vectors can be decoded as input (plain RoPE, no wider input) */
+    int32_t reserved;
     int64_t n_params;
     int64_t size_bytes;      /* bytes of all weights */
 } lms_model_info;
@@ -163,7 +165,7 @@ typedef struct lms_context_info {
 } lms_context_info;
 LMS_API lms_status lms_context_get_info(const lms_context * ctx, lms_context_info * out_info);
 
-/* Asks a running or the next decode to stop (thread-safe); cleared when a decode returns. */
+/* Asks a running decode to stop (thread-safe); the request is cleared when a decode starts and when it returns. */
 LMS_API void       lms_context_request_abort(lms_context * ctx);
 
 /*
@@ -173,7 +175,10 @@ LMS_API void       lms_context_request_abort(lms_context * ctx);
  * outputs (outputs == NULL: every row does); their logits (n_vocab floats each) and final hidden
  * states (n_embd floats each, after the output norm) are written in row order to logits_out and
  * hidden_out, either of which may be NULL.
- * LMS_ERR_NO_KV_SLOT when the cache is full; the cache is then unchanged.
+ * LMS_ERR_NO_KV_SLOT when the cache is full; the cache is then unchanged. Embedding rows are refused for
+ * models whose embedding_input is 0. When hidden states are asked for and every output row is the last row
+ * of its sequence in the batch, the other rows are decoded first without outputs, so the LM head runs only
+ * for the output rows.
  */
 LMS_API lms_status lms_context_decode(lms_context * ctx, int32_t n,
                                       const int32_t * tokens, const float * embd, int32_t n_embd,
@@ -189,7 +194,7 @@ LMS_API lms_status lms_context_get_captured(const lms_context * ctx, int32_t row
 
 /* ---- KV cache (one llama.cpp memory, several sequences) -------------------------------- */
 
-/* Removes positions [p0, p1) of seq (p1 < 0: to the end; seq < 0: every sequence). */
+/* Removes positions [p0, p1) of seq (p0 < 0: from 0; p1 < 0: to the end; seq < 0: every sequence). */
 LMS_API lms_status lms_kv_seq_rm(lms_context * ctx, int32_t seq, int32_t p0, int32_t p1);
 /* Makes dst share src's positions [p0, p1). */
 LMS_API lms_status lms_kv_seq_cp(lms_context * ctx, int32_t src, int32_t dst, int32_t p0, int32_t p1);

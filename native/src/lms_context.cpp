@@ -6,6 +6,7 @@
 #include "ggml.h"
 
 #include <algorithm>
+#include <cstdlib>
 #include <thread>
 
 namespace {
@@ -34,15 +35,29 @@ bool capture_callback(ggml_tensor * t, bool ask, void * user_data) {
     return true;
 }
 
+// Head width from <arch>.attention.key_length / value_length when the model states it (Qwen3 does), else n_embd / n_head.
+int64_t head_width(const llama_model * m, const char * which) {
+    char arch[64] = {0};
+    if (llama_model_meta_val_str(m, "general.architecture", arch, sizeof(arch)) > 0) {
+        char value[32] = {0};
+        const std::string key = std::string(arch) + ".attention." + which;
+        if (llama_model_meta_val_str(m, key.c_str(), value, sizeof(value)) > 0) {
+            const long v = std::strtol(value, nullptr, 10);
+            if (v > 0) {
+                return v;
+            }
+        }
+    }
+    return llama_model_n_embd(m) / std::max(1, llama_model_n_head(m));
+}
+
 int64_t kv_cache_bytes(const lms_context * c) {
     const llama_model * m = c->owner->model;
     const int64_t n_ctx = llama_n_ctx(c->ctx);
     const int64_t n_layer = llama_model_n_layer(m);
-    const int64_t n_head = std::max(1, llama_model_n_head(m));
-    const int64_t head_dim = llama_model_n_embd(m) / n_head;
-    const int64_t kv_width = head_dim * llama_model_n_head_kv(m);
-    const size_t k_row = ggml_row_size(static_cast<ggml_type>(c->type_k), kv_width);
-    const size_t v_row = ggml_row_size(static_cast<ggml_type>(c->type_v), kv_width);
+    const int64_t n_head_kv = llama_model_n_head_kv(m);
+    const size_t k_row = ggml_row_size(static_cast<ggml_type>(c->type_k), head_width(m, "key_length") * n_head_kv);
+    const size_t v_row = ggml_row_size(static_cast<ggml_type>(c->type_v), head_width(m, "value_length") * n_head_kv);
     return n_ctx * n_layer * static_cast<int64_t>(k_row + v_row);
 }
 
@@ -110,6 +125,7 @@ lms_status lms_context_create(lms_model * model, const lms_context_params * p, l
         }
         c->ctx = ctx;
         c->n_embd = llama_model_n_embd(model->model);
+        c->hidden_ok = llama_model_n_embd_out(model->model) == c->n_embd;
         c->n_vocab = llama_vocab_n_tokens(model->vocab);
         c->n_seq_max = p->n_seq_max;
         c->type_k = p->type_k;
@@ -151,20 +167,57 @@ void lms_context_request_abort(lms_context * ctx) {
     }
 }
 
+namespace {
+
+// One llama_decode of rows [from, to) of the caller's arrays; embeddings on or off for this call.
+int32_t decode_rows(lms_context * c, int32_t from, int32_t to, const int32_t * tokens, const float * embd, int32_t n_embd,
+                    const int32_t * seq_ids, const int32_t * positions, const std::vector<int8_t> & want, bool embeddings) {
+    const int32_t n = to - from;
+    llama_batch batch = llama_batch_init(n, embd != nullptr ? n_embd : 0, 1);
+    struct batch_guard { llama_batch & b; ~batch_guard() { llama_batch_free(b); } } guard{batch};
+    batch.n_tokens = n;
+    if (embd != nullptr) {
+        std::memcpy(batch.embd, embd + static_cast<size_t>(from) * n_embd, sizeof(float) * static_cast<size_t>(n) * static_cast<size_t>(n_embd));
+    }
+    for (int32_t i = 0; i < n; ++i) {
+        if (tokens != nullptr) {
+            batch.token[i] = tokens[from + i];
+        }
+        batch.pos[i] = positions[from + i];
+        batch.n_seq_id[i] = 1;
+        batch.seq_id[i][0] = seq_ids[from + i];
+        batch.logits[i] = want[static_cast<size_t>(from + i)];
+    }
+    // With embeddings on llama.cpp outputs every row; off, it honours the per-row flags.
+    llama_set_embeddings(c->ctx, embeddings);
+    return llama_decode(c->ctx, batch);
+}
+
+}  // namespace
+
 lms_status lms_context_decode(lms_context * c, int32_t n, const int32_t * tokens, const float * embd, int32_t n_embd,
                               const int32_t * seq_ids, const int32_t * positions, const int8_t * outputs,
                               float * logits_out, float * hidden_out) {
+    if (c == nullptr) {
+        return lms::fail(LMS_ERR_INVALID_ARGUMENT, "ctx is required");
+    }
+    // A stop request belongs to the decode it interrupts: one left from before this call, or arriving after it
+    // returned, must not stop a later, unrelated decode.
+    c->abort_requested.store(false);
+    struct abort_reset { lms_context * c; ~abort_reset() { c->abort_requested.store(false); } } reset{c};
     return lms::guarded(__func__, [&] {
-        LMS_REQUIRE(c != nullptr, "ctx is required");
         LMS_REQUIRE(n > 0, "a decode needs at least one row");
         LMS_REQUIRE((tokens != nullptr) != (embd != nullptr), "give either tokens or embeddings, not both");
         LMS_REQUIRE(seq_ids != nullptr && positions != nullptr, "seq_ids and positions are required");
         const int32_t n_batch = static_cast<int32_t>(llama_n_batch(c->ctx));
         LMS_REQUIRE(n <= n_batch, "batch of " + std::to_string(n) + " rows exceeds the context's n_batch " + std::to_string(n_batch));
         if (embd != nullptr) {
+            LMS_REQUIRE(c->owner->embedding_input,
+                        "this model's architecture takes multi-part positions or wider input vectors: embedding input is not supported for it");
             LMS_REQUIRE(n_embd == c->n_embd, "embedding width " + std::to_string(n_embd) + " differs from the model's " +
                                                  std::to_string(c->n_embd));
         }
+        LMS_REQUIRE(hidden_out == nullptr || c->hidden_ok, "this model's output vectors are not n_embd wide: hidden states are not supported for it");
         const int32_t n_ctx = static_cast<int32_t>(llama_n_ctx(c->ctx));
         for (int32_t i = 0; i < n; ++i) {
             LMS_REQUIRE(seq_ids[i] >= 0 && seq_ids[i] < c->n_seq_max, "row " + std::to_string(i) + ": sequence id " +
@@ -180,27 +233,77 @@ lms_status lms_context_decode(lms_context * c, int32_t n, const int32_t * tokens
             LMS_REQUIRE(n <= static_cast<int32_t>(llama_n_ubatch(c->ctx)), "layer capture needs a batch no larger than n_ubatch");
         }
 
-        llama_batch batch = llama_batch_init(n, embd != nullptr ? n_embd : 0, 1);
-        struct batch_guard { llama_batch & b; ~batch_guard() { llama_batch_free(b); } } guard{batch};
-        batch.n_tokens = n;
-        if (embd != nullptr) {
-            std::memcpy(batch.embd, embd, sizeof(float) * static_cast<size_t>(n) * static_cast<size_t>(n_embd));
-        }
+        std::vector<int8_t> want(static_cast<size_t>(n));
         int32_t n_out = 0;
         for (int32_t i = 0; i < n; ++i) {
-            if (tokens != nullptr) {
-                batch.token[i] = tokens[i];
+            want[static_cast<size_t>(i)] = (outputs == nullptr || outputs[i] != 0) ? 1 : 0;
+            n_out += want[static_cast<size_t>(i)];
+        }
+        const bool hidden = hidden_out != nullptr;
+
+        // Two passes when hidden states are wanted for rows that each end their sequence in this batch:
+        // rows without output first (embeddings off: no LM head for them), then the output rows.
+        bool two_pass = hidden && n_out < n && c->capture_layer < 0;
+        if (two_pass) {
+            for (int32_t i = 0; i < n && two_pass; ++i) {
+                if (!want[static_cast<size_t>(i)]) {
+                    continue;
+                }
+                for (int32_t j = i + 1; j < n; ++j) {
+                    if (seq_ids[j] == seq_ids[i]) {
+                        two_pass = false;  // an output row followed by more rows of its sequence
+                        break;
+                    }
+                }
             }
-            batch.pos[i] = positions[i];
-            batch.n_seq_id[i] = 1;
-            batch.seq_id[i][0] = seq_ids[i];
-            batch.logits[i] = (outputs == nullptr || outputs[i] != 0) ? 1 : 0;
-            n_out += batch.logits[i];
         }
 
         c->captured.clear();
-        const int32_t rc = llama_decode(c->ctx, batch);
-        const bool aborted = c->abort_requested.exchange(false);
+        c->capture_row_index.assign(static_cast<size_t>(n), -1);
+        std::vector<int32_t> order(static_cast<size_t>(n));  // batch row of each row as decoded
+        int32_t rc = 0;
+        if (two_pass) {
+            std::vector<int32_t> t2, s2, p2;
+            std::vector<float> e2;
+            std::vector<int8_t> w2;
+            // Stable partition: quiet rows, then output rows, each keeping their order.
+            int32_t k = 0;
+            for (int pass = 0; pass < 2; ++pass) {
+                for (int32_t i = 0; i < n; ++i) {
+                    if (want[static_cast<size_t>(i)] != pass) {
+                        continue;
+                    }
+                    order[static_cast<size_t>(k++)] = i;
+                    if (tokens != nullptr) {
+                        t2.push_back(tokens[i]);
+                    } else {
+                        e2.insert(e2.end(), embd + static_cast<size_t>(i) * n_embd, embd + static_cast<size_t>(i + 1) * n_embd);
+                    }
+                    s2.push_back(seq_ids[i]);
+                    p2.push_back(positions[i]);
+                    w2.push_back(static_cast<int8_t>(pass));
+                }
+            }
+            const int32_t quiet = n - n_out;
+            const int32_t * tp = tokens != nullptr ? t2.data() : nullptr;
+            const float * ep = embd != nullptr ? e2.data() : nullptr;
+            rc = decode_rows(c, 0, quiet, tp, ep, n_embd, s2.data(), p2.data(), w2, false);
+            if (rc == 0) {
+                rc = decode_rows(c, quiet, n, tp, ep, n_embd, s2.data(), p2.data(), w2, true);
+            }
+            if (rc == 1 && c->abort_requested.load() == false) {
+                // The second pass found no room: undo the first so the cache is unchanged, as documented.
+                for (int32_t i = 0; i < quiet; ++i) {
+                    llama_memory_seq_rm(llama_get_memory(c->ctx), s2[static_cast<size_t>(i)], p2[static_cast<size_t>(i)], p2[static_cast<size_t>(i)] + 1);
+                }
+            }
+        } else {
+            for (int32_t i = 0; i < n; ++i) {
+                order[static_cast<size_t>(i)] = i;
+            }
+            rc = decode_rows(c, 0, n, tokens, embd, n_embd, seq_ids, positions, want, hidden);
+        }
+        const bool aborted = c->abort_requested.load();
         if (rc == 1) {
             return lms::fail(LMS_ERR_NO_KV_SLOT, "the KV cache has no room for " + std::to_string(n) +
                                                      " more rows: use a larger context or remove positions");
@@ -213,34 +316,43 @@ lms_status lms_context_decode(lms_context * c, int32_t n, const int32_t * tokens
         }
 
         // Map batch rows to captured rows: all rows for inner layers, only output rows for the last.
-        c->capture_row_index.assign(static_cast<size_t>(n), -1);
         if (c->capture_layer >= 0 && c->n_embd > 0) {
             const auto captured_rows = static_cast<int32_t>(c->captured.size() / static_cast<size_t>(c->n_embd));
             int32_t out_i = 0;
             for (int32_t i = 0; i < n; ++i) {
                 if (captured_rows == n) {
                     c->capture_row_index[static_cast<size_t>(i)] = i;
-                } else if (captured_rows == n_out && batch.logits[i]) {
+                } else if (captured_rows == n_out && want[static_cast<size_t>(i)]) {
                     c->capture_row_index[static_cast<size_t>(i)] = out_i;
                 }
-                out_i += batch.logits[i];
+                out_i += want[static_cast<size_t>(i)];
             }
         }
 
+        // Outputs in the caller's row order. In the last decode, output row r of the caller is at index
+        // (its place in that decode's batch).
+        const int32_t last_first = two_pass ? n - n_out : 0;
         int32_t j = 0;
         for (int32_t i = 0; i < n; ++i) {
-            if (!batch.logits[i]) {
+            if (!want[static_cast<size_t>(i)]) {
                 continue;
             }
+            int32_t idx = -1;
+            for (int32_t k = last_first; k < n; ++k) {
+                if (order[static_cast<size_t>(k)] == i) {
+                    idx = k - last_first;
+                    break;
+                }
+            }
             if (logits_out != nullptr) {
-                const float * l = llama_get_logits_ith(c->ctx, i);
+                const float * l = llama_get_logits_ith(c->ctx, idx);
                 if (l == nullptr) {
                     return lms::fail(LMS_ERR_DECODE, "no logits for row " + std::to_string(i));
                 }
                 std::memcpy(logits_out + static_cast<size_t>(j) * c->n_vocab, l, sizeof(float) * static_cast<size_t>(c->n_vocab));
             }
             if (hidden_out != nullptr) {
-                const float * h = llama_get_embeddings_ith(c->ctx, i);
+                const float * h = llama_get_embeddings_ith(c->ctx, idx);
                 if (h == nullptr) {
                     return lms::fail(LMS_ERR_DECODE, "no hidden state for row " + std::to_string(i));
                 }
@@ -285,7 +397,7 @@ lms_status lms_kv_seq_rm(lms_context * c, int32_t seq, int32_t p0, int32_t p1) {
     return lms::guarded(__func__, [&] {
         LMS_REQUIRE(c != nullptr, "ctx is required");
         LMS_REQUIRE(seq < c->n_seq_max, "sequence id out of range");
-        if (!llama_memory_seq_rm(llama_get_memory(c->ctx), seq, p0, p1)) {
+        if (!llama_memory_seq_rm(llama_get_memory(c->ctx), seq < 0 ? -1 : seq, p0, p1)) {
             return lms::fail(LMS_ERR_INVALID_ARGUMENT, "the KV cache refused to remove that range");
         }
         return LMS_OK;

@@ -235,9 +235,12 @@ void lms_gguf_writer_free(lms_gguf_writer * w) {
     delete w;
 }
 
+// general.alignment must be a power-of-two u32 (gguf aborts otherwise): the typed setters check it.
 #define LMS_WRITER_META_OPEN(w) \
     LMS_REQUIRE((w) != nullptr && key != nullptr, "writer and key are required"); \
     LMS_REQUIRE((w)->file == nullptr, "metadata cannot change after lms_gguf_writer_begin_data")
+#define LMS_NOT_ALIGNMENT_KEY() \
+    LMS_REQUIRE(std::strcmp(key, "general.alignment") != 0, "general.alignment must be set as a power-of-two u32")
 
 lms_status lms_gguf_writer_copy_meta(lms_gguf_writer * w, const char * src_path, const char * prefix) {
     return lms::guarded(__func__, [&] {
@@ -270,6 +273,7 @@ lms_status lms_gguf_writer_copy_meta(lms_gguf_writer * w, const char * src_path,
 lms_status lms_gguf_writer_set_str(lms_gguf_writer * w, const char * key, const char * value) {
     return lms::guarded(__func__, [&] {
         LMS_WRITER_META_OPEN(w);
+        LMS_NOT_ALIGNMENT_KEY();
         LMS_REQUIRE(value != nullptr, "value is required");
         gguf_set_val_str(w->gguf, key, value);
         return LMS_OK;
@@ -279,6 +283,8 @@ lms_status lms_gguf_writer_set_str(lms_gguf_writer * w, const char * key, const 
 lms_status lms_gguf_writer_set_u32(lms_gguf_writer * w, const char * key, uint32_t value) {
     return lms::guarded(__func__, [&] {
         LMS_WRITER_META_OPEN(w);
+        LMS_REQUIRE(std::strcmp(key, "general.alignment") != 0 || (value != 0 && (value & (value - 1)) == 0),
+                    "general.alignment must be a power of two");
         gguf_set_val_u32(w->gguf, key, value);
         return LMS_OK;
     });
@@ -287,6 +293,7 @@ lms_status lms_gguf_writer_set_u32(lms_gguf_writer * w, const char * key, uint32
 lms_status lms_gguf_writer_set_f32(lms_gguf_writer * w, const char * key, float value) {
     return lms::guarded(__func__, [&] {
         LMS_WRITER_META_OPEN(w);
+        LMS_NOT_ALIGNMENT_KEY();
         gguf_set_val_f32(w->gguf, key, value);
         return LMS_OK;
     });
@@ -295,6 +302,7 @@ lms_status lms_gguf_writer_set_f32(lms_gguf_writer * w, const char * key, float 
 lms_status lms_gguf_writer_set_bool(lms_gguf_writer * w, const char * key, int32_t value) {
     return lms::guarded(__func__, [&] {
         LMS_WRITER_META_OPEN(w);
+        LMS_NOT_ALIGNMENT_KEY();
         gguf_set_val_bool(w->gguf, key, value != 0);
         return LMS_OK;
     });

@@ -15,6 +15,7 @@ struct lms_model {
     llama_model *       model = nullptr;
     const llama_vocab * vocab = nullptr;
     bool                tied_output = false;
+    bool                embedding_input = false;  // plain positions and n_embd-wide input: latent input is safe
 };
 
 struct lms_context {
@@ -27,6 +28,7 @@ struct lms_context {
     int32_t           type_k = 1;  // ggml_type of the KV cache, for memory accounting
     int32_t           type_v = 1;
     bool              capture_installed = false;
+    bool              hidden_ok = true;  // final hidden states are n_embd wide
 
     // layer capture (see lms_context_set_capture_layer)
     int32_t              capture_layer = -1;

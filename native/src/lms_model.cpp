@@ -53,6 +53,28 @@ lms_status lms_model_load(const char * path, int32_t n_gpu_layers, int32_t use_m
         if (!lms::file_exists(path)) {
             return lms::fail(LMS_ERR_IO, std::string("model file not found: ") + path);
         }
+        // llama.cpp asserts (and so aborts the process) on some bad hyper-parameters: check them first.
+        {
+            gguf_init_params gp{};
+            gp.no_alloc = true;
+            gguf_context * g = gguf_init_from_file(path, gp);
+            if (g == nullptr) {
+                return lms::fail(LMS_ERR_INVALID_FILE, std::string("not a GGUF file llama.cpp can read: ") + path);
+            }
+            std::unique_ptr<gguf_context, decltype(&gguf_free)> owned(g, gguf_free);
+            const int64_t arch_id = gguf_find_key(g, "general.architecture");
+            if (arch_id < 0 || gguf_get_kv_type(g, arch_id) != GGUF_TYPE_STRING) {
+                return lms::fail(LMS_ERR_INVALID_FILE, std::string("no general.architecture in ") + path + ": not a model file");
+            }
+            const std::string key = std::string(gguf_get_val_str(g, arch_id)) + ".block_count";
+            const int64_t layers_id = gguf_find_key(g, key.c_str());
+            if (layers_id >= 0 && gguf_get_kv_type(g, layers_id) == GGUF_TYPE_UINT32) {
+                const uint32_t layers = gguf_get_val_u32(g, layers_id);
+                if (layers == 0 || layers > 512) {
+                    return lms::fail(LMS_ERR_INVALID_FILE, key + " = " + std::to_string(layers) + " in " + path + ": not a usable model");
+                }
+            }
+        }
         llama_model_params mp = llama_model_default_params();
         mp.n_gpu_layers = n_gpu_layers;
         mp.load_mode = use_mmap ? LLAMA_LOAD_MODE_MMAP : LLAMA_LOAD_MODE_NONE;
@@ -65,6 +87,9 @@ lms_status lms_model_load(const char * path, int32_t n_gpu_layers, int32_t use_m
         model->model = m;
         model->vocab = llama_model_get_vocab(m);
         model->tied_output = !file_has_output_tensor(path);
+        const auto rope = llama_model_rope_type(m);
+        model->embedding_input = rope != LLAMA_ROPE_TYPE_MROPE && rope != LLAMA_ROPE_TYPE_IMROPE && rope != LLAMA_ROPE_TYPE_VISION &&
+                                 llama_model_n_embd_inp(m) == llama_model_n_embd(m);
         *out_model = model;
         return LMS_OK;
     });
@@ -91,6 +116,8 @@ lms_status lms_model_get_info(const lms_model * model, lms_model_info * out_info
         out_info->n_vocab = llama_vocab_n_tokens(model->vocab);
         out_info->n_ctx_train = llama_model_n_ctx_train(m);
         out_info->tied_output = model->tied_output ? 1 : 0;
+        out_info->embedding_input = model->embedding_input ? 1 : 0;
+        out_info->reserved = 0;
         out_info->n_params = static_cast<int64_t>(llama_model_n_params(m));
         out_info->size_bytes = static_cast<int64_t>(llama_model_size(m));
         return LMS_OK;

@@ -12,7 +12,7 @@ internal static unsafe partial class NativeMethods
     public const string Shim = "latentmas_shim";
 
     /// <summary>The ABI version this assembly was written against (LMS_ABI_VERSION).</summary>
-    public const int ExpectedAbiVersion = 1;
+    public const int ExpectedAbiVersion = 2;
 
     [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
     public delegate void LogCallback(int level, IntPtr text, IntPtr userData);

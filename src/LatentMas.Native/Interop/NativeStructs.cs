@@ -15,6 +15,8 @@ internal struct LmsModelInfo
     public int NVocab;
     public int NCtxTrain;
     public int TiedOutput;
+    public int EmbeddingInput;
+    public int Reserved;
     public long NParams;
     public long SizeBytes;
 

@@ -69,8 +69,16 @@ public sealed unsafe class LlamaContext : IDisposable
         p.FlashAttn = (int)options.FlashAttention;
         p.LayerCapture = options.EnableLayerCapture ? 1 : 0;
         NativeStatus.Check(NativeMethods.lms_context_create(model.Handle, p, out var handle));
-        handle.KeepAlive(model.Handle);
-        return new LlamaContext(model, options, handle);
+        try
+        {
+            handle.KeepAlive(model.Handle);
+            return new LlamaContext(model, options, handle);
+        }
+        catch
+        {
+            handle.Dispose();
+            throw;
+        }
     }
 
     /// <summary>Next free position of a sequence (its length when nothing was removed from the middle).</summary>
@@ -108,6 +116,7 @@ public sealed unsafe class LlamaContext : IDisposable
     public DecodeOutput DecodeEmbeddings(int sequence, ReadOnlySpan<float> embeddings, DecodeOutputs outputs = DecodeOutputs.Both,
                                          bool allRows = false, CancellationToken cancellationToken = default)
     {
+        CheckEmbeddingInput();
         var rows = RowsOf(embeddings);
         return DecodeRun(sequence, rows, default, embeddings, outputs, allRows, cancellationToken);
     }
@@ -119,6 +128,7 @@ public sealed unsafe class LlamaContext : IDisposable
     public DecodeOutput DecodeStep(ReadOnlySpan<int> sequences, ReadOnlySpan<float> embeddings,
                                    DecodeOutputs outputs = DecodeOutputs.Hidden, CancellationToken cancellationToken = default)
     {
+        CheckEmbeddingInput();
         var rows = RowsOf(embeddings);
         if (rows != sequences.Length)
         {
@@ -311,7 +321,7 @@ public sealed unsafe class LlamaContext : IDisposable
         return new DecodeOutput(outputs == DecodeOutputs.None ? 0 : outRows, EmbeddingSize, VocabSize, hidden, logits);
     }
 
-    /// <summary>Stops a decode running on another thread (it then throws <see cref="OperationCanceledException"/>).</summary>
+    /// <summary>Stops a decode running on another thread (it then throws <see cref="OperationCanceledException"/>); a request made while no decode runs is dropped.</summary>
     public void RequestAbort() => NativeMethods.lms_context_request_abort(_handle);
 
     /// <summary>Removes positions [<paramref name="from"/>, <paramref name="to"/>) of a sequence (to = -1: to the end).</summary>
@@ -401,6 +411,15 @@ public sealed unsafe class LlamaContext : IDisposable
             NativeStatus.Check(NativeMethods.lms_context_get_captured(_handle, row, r, EmbeddingSize));
         }
         return result;
+    }
+
+    private void CheckEmbeddingInput()
+    {
+        if (!Model.Info.SupportsEmbeddingInput)
+        {
+            throw new NotSupportedException(
+                $"The '{Model.Info.Architecture}' architecture takes multi-part positions (M-RoPE) or wider input vectors: llama.cpp cannot take latent vectors as its input. Use text_mas or baseline.");
+        }
     }
 
     private int RowsOf(ReadOnlySpan<float> embeddings)

@@ -15,9 +15,11 @@ namespace LatentMas.Native.Llama;
 /// <param name="Parameters">Number of weights.</param>
 /// <param name="SizeBytes">Bytes of all weights.</param>
 /// <param name="Description">llama.cpp's one-line description.</param>
+/// <param name="SupportsEmbeddingInput">Whether arbitrary vectors can be decoded as input: false for architectures
+/// with multi-part positions (M-RoPE) or input wider than the hidden width, which latent methods refuse.</param>
 public sealed record ModelInfo(
     string Architecture, int Layers, int EmbeddingSize, int Heads, int KvHeads, int VocabSize, int TrainingContext,
-    bool TiedOutput, long Parameters, long SizeBytes, string Description);
+    bool TiedOutput, long Parameters, long SizeBytes, string Description, bool SupportsEmbeddingInput);
 
 /// <summary>Where a model's layers run and how its file is read.</summary>
 public sealed record ModelLoadOptions
@@ -47,10 +49,18 @@ public sealed unsafe class LlamaModel : IDisposable
     {
         Handle = handle;
         Path = path;
-        var raw = LmsModelInfo.Create();
-        NativeStatus.Check(NativeMethods.lms_model_get_info(handle, ref raw));
-        Info = new ModelInfo(GetString(0), raw.NLayer, raw.NEmbd, raw.NHead, raw.NHeadKv, raw.NVocab, raw.NCtxTrain,
-            raw.TiedOutput != 0, raw.NParams, raw.SizeBytes, GetString(2));
+        try
+        {
+            var raw = LmsModelInfo.Create();
+            NativeStatus.Check(NativeMethods.lms_model_get_info(handle, ref raw));
+            Info = new ModelInfo(GetString(0), raw.NLayer, raw.NEmbd, raw.NHead, raw.NHeadKv, raw.NVocab, raw.NCtxTrain,
+                raw.TiedOutput != 0, raw.NParams, raw.SizeBytes, GetString(2), raw.EmbeddingInput != 0);
+        }
+        catch
+        {
+            handle.Dispose();  // a model can be gigabytes: do not leave it to the finalizer
+            throw;
+        }
     }
 
     /// <summary>Loads a GGUF model.</summary>

@@ -11,16 +11,17 @@ namespace LatentMas.Native.Methods;
 /// </summary>
 public abstract class ContextMethod : IMethod
 {
-    /// <summary>Architectures with multi-dimensional positions (M-RoPE): llama.cpp has open faults with embedding input for them.</summary>
-    public static IReadOnlyList<string> MultiDimensionalPositions { get; } = ["qwen2vl", "qwen25vl", "qwen3vl", "qwen3vlmoe", "qwen35", "qwen35moe"];
-
-    /// <summary>Throws when latent methods are not offered for <paramref name="architecture"/>.</summary>
-    public static void CheckLatentSupport(string architecture)
+    /// <summary>
+    /// Throws when latent methods are not offered for a model: architectures with multi-part positions (M-RoPE:
+    /// Qwen2-VL, Qwen3-VL, Qwen3.5, ...) or input wider than the hidden width, as llama.cpp reports them.
+    /// </summary>
+    public static void CheckLatentSupport(ModelInfo model)
     {
-        if (MultiDimensionalPositions.Contains(architecture))
+        ArgumentNullException.ThrowIfNull(model);
+        if (!model.SupportsEmbeddingInput)
         {
             throw new NotSupportedException(
-                $"Latent methods are refused for the '{architecture}' architecture: its positions are multi-dimensional (M-RoPE) and llama.cpp's embedding input is not reliable for it yet. Use text_mas or baseline.");
+                $"Latent methods are refused for the '{model.Architecture}' architecture: its positions are multi-part (M-RoPE) or its input is wider than its hidden states, and llama.cpp's embedding input is not reliable for it. Use text_mas or baseline.");
         }
     }
 
@@ -32,7 +33,7 @@ public abstract class ContextMethod : IMethod
         options.Validate();
         if (feedsEmbeddings)
         {
-            CheckLatentSupport(model.Info.Architecture);
+            CheckLatentSupport(model.Info);
         }
         Model = model;
         Options = options;
@@ -81,15 +82,24 @@ public abstract class ContextMethod : IMethod
     /// </summary>
     protected int[] EncodeTurn(IReadOnlyList<ChatMessage> messages, bool startOfSequence, bool think)
     {
-        var text = Model.ChatTemplate is null
-            ? string.Join("\n\n", messages.Select(m => m.Content)) + "\n\n"
-            : Model.ApplyChatTemplate(messages);
+        string text;
+        try
+        {
+            text = Model.ChatTemplate is null ? PlainTurn(messages) : Model.ApplyChatTemplate(messages);
+        }
+        catch (NativeArgumentException)
+        {
+            // A Jinja template llama.cpp's built-in formatter does not recognise: plain text rather than no run at all.
+            text = PlainTurn(messages);
+        }
         if (think)
         {
             text += "<think>\n";
         }
         return Model.Tokenize(text, addSpecial: startOfSequence);
     }
+
+    private static string PlainTurn(IReadOnlyList<ChatMessage> messages) => string.Join("\n\n", messages.Select(m => m.Content)) + "\n\n";
 
     /// <summary>One sampler per question, seeded by the question's index; dispose the set after the batch.</summary>
     protected SamplerSet CreateSamplers(IReadOnlyList<MethodInput> batch) =>

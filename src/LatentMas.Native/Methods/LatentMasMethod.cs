@@ -19,19 +19,26 @@ public sealed class LatentMasMethod : ContextMethod
 
     /// <summary>A LatentMAS runner on <paramref name="model"/> with the given alignment (identity or ridge).</summary>
     public LatentMasMethod(LlamaModel model, RidgeAlignment alignment, MethodOptions options)
-        : base(model, options, feedsEmbeddings: true)
+        : base(Matching(model, alignment), options, feedsEmbeddings: true)
     {
-        ArgumentNullException.ThrowIfNull(alignment);
-        if (alignment.Width != model.Info.EmbeddingSize)
-        {
-            throw new ArgumentException($"The alignment is {alignment.Width} wide, the model {model.Info.EmbeddingSize}.", nameof(alignment));
-        }
         _alignment = alignment;
         _agents = AgentPipelines.For(options.Prompt);
     }
 
     /// <inheritdoc />
     public override string Name => "latent_mas";
+
+    // Checked before the base constructor allocates the context, so a mismatch leaks nothing.
+    private static LlamaModel Matching(LlamaModel model, RidgeAlignment alignment)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(alignment);
+        if (alignment.Width != model.Info.EmbeddingSize)
+        {
+            throw new ArgumentException($"The alignment is {alignment.Width} wide, the model {model.Info.EmbeddingSize}.", nameof(alignment));
+        }
+        return model;
+    }
 
     /// <inheritdoc />
     protected override IReadOnlyList<MethodResult> RunBatch(IReadOnlyList<MethodInput> batch, CancellationToken cancellationToken)

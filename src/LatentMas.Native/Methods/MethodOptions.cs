@@ -72,6 +72,7 @@ public sealed record MethodOptions
         Require(Threads >= 0, "--threads must be 0 (all cores) or more.");
         Require(Lambda > 0 && double.IsFinite(Lambda), "--lambda must be a positive number.");
         Require(!(LatentOnly && SequentialInfoOnly), "--latent-only and --sequential-info-only exclude each other.");
+        Require(!(LatentOnly && LatentSteps == 0), "--latent-only keeps only latent positions: with 0 latent steps the judger would see nothing. Use at least one step.");
         Require(TextContextTokens >= 16, "--text-context-tokens must be at least 16.");
     }
 

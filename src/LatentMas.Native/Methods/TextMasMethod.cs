@@ -30,9 +30,14 @@ public sealed class TextMasMethod(LlamaModel model, MethodOptions options) : Con
         {
             var clock = Stopwatch.StartNew();
             Context.Clear();
-            var turns = batch.Select((input, q) => EncodeTurn(
-                PromptBook.ForAgent(agent, input.Question, input.AnswerFormat, Trim(notes[q])), startOfSequence: true,
-                think: Options.Think && !agent.WritesAnswer)).ToArray();
+            var think = Options.Think && !agent.WritesAnswer;
+            var turns = batch.Select((input, q) =>
+            {
+                // Earlier agents' notes get what the context leaves after this agent's own prompt and answer.
+                var bare = EncodeTurn(PromptBook.ForAgent(agent, input.Question, input.AnswerFormat), startOfSequence: true, think).Length;
+                var budget = Math.Min(Options.TextContextTokens, Options.ContextSize - Options.MaxNewTokens - bare - 32);
+                return EncodeTurn(PromptBook.ForAgent(agent, input.Question, input.AnswerFormat, Trim(notes[q], budget)), startOfSequence: true, think);
+            }).ToArray();
             for (var q = 0; q < n; q++)
             {
                 CheckBudget(batch[q], turns[q].Length + Options.MaxNewTokens, $"{turns[q].Length} prompt tokens of agent {agent.Name}, {Options.MaxNewTokens} new tokens");
@@ -51,10 +56,9 @@ public sealed class TextMasMethod(LlamaModel model, MethodOptions options) : Con
     }
 
     // Keeps the most recent notes within the token budget; an oldest note that does not fit whole is cut at its start.
-    private List<(Agent Agent, string Text)> Trim(List<(Agent Agent, string Text)> notes)
+    private List<(Agent Agent, string Text)> Trim(List<(Agent Agent, string Text)> notes, int budget)
     {
         var kept = new List<(Agent, string)>();
-        var budget = Options.TextContextTokens;
         for (var i = notes.Count - 1; i >= 0 && budget > 0; i--)
         {
             var tokens = Model.Tokenize(notes[i].Text, parseSpecial: false);

@@ -47,41 +47,29 @@ public sealed class BenchmarkRunner(IMethod method, IAnswerScorer scorer, string
 
         var clock = Stopwatch.StartNew();
         long tokens = 0, steps = 0;
-        var interrupted = false;
-        using (var writer = new StreamWriter(resultsPath, append: true))
+        var interrupted = true;  // until the loop finishes: an unexpected exception still leaves a summary
+        RunSummary? summary = null;
+        try
         {
-            for (var start = 0; start < pending.Count; start += method.BatchSize)
+            using var writer = new StreamWriter(resultsPath, append: true);
+            var stopped = false;
+            for (var start = 0; start < pending.Count && !stopped; start += method.BatchSize)
             {
                 var batch = pending.Skip(start).Take(method.BatchSize).ToList();
                 var batchClock = Stopwatch.StartNew();
-                IReadOnlyList<MethodResult> results;
-                try
-                {
-                    results = method.Run(batch.Select(i => new MethodInput(i.Index, i.Question, i.AnswerFormat)).ToList(), cancellationToken);
-                }
-                catch (OperationCanceledException)
-                {
-                    interrupted = true;
-                    break;
-                }
+                var outcomes = RunBatch(batch, cancellationToken, out stopped);
                 var seconds = batchClock.Elapsed.TotalSeconds / batch.Count;
-                foreach (var (item, result) in batch.Zip(results))
+                foreach (var (item, result, error) in outcomes)
                 {
-                    var score = scorer.Score(item, result.RawOutput);
-                    var record = new ItemRecord
-                    {
-                        Index = item.Index, Id = item.Id, Question = item.Question, Gold = item.Gold,
-                        Prediction = score.Prediction, RawOutput = result.RawOutput, Correct = score.Correct, Failure = score.Failure,
-                        Collapsed = RepetitionDetector.IsCollapsed(result.OutputTokens),
-                        GeneratedTokens = result.GeneratedTokens, LatentSteps = result.LatentSteps, PromptTokens = result.PromptTokens,
-                        Seconds = seconds, Agents = result.Agents,
-                    };
+                    var record = result is null
+                        ? Failed(item, error!, seconds)
+                        : Scored(item, result, seconds);
                     writer.WriteLine(JsonSerializer.Serialize(record, RunJson.Line));
                     writer.Flush();
                     records.Add(record);
-                    tokens += result.GeneratedTokens;
-                    steps += result.LatentSteps;
-                    if (LatentsDirectory is not null)
+                    tokens += record.GeneratedTokens;
+                    steps += record.LatentSteps;
+                    if (LatentsDirectory is not null && result is not null)
                     {
                         SaveLatents(result, item);
                     }
@@ -89,15 +77,93 @@ public sealed class BenchmarkRunner(IMethod method, IAnswerScorer scorer, string
                 var elapsed = Math.Max(1e-9, clock.Elapsed.TotalSeconds);
                 progress?.Report(new RunProgress(records.Count, items.Count, records.Count(r => r.Correct), tokens / elapsed, steps / elapsed));
             }
+            interrupted = stopped;
         }
-        var wall = clock.Elapsed.TotalSeconds;
+        finally
+        {
+            summary = WriteSummary(items.Count, records, clock.Elapsed.TotalSeconds, tokens, steps, interrupted);
+        }
+        return summary;
+    }
+
+    /// <summary>
+    /// Runs one batch. A question that cannot be answered (it does not fit the context, the cache is full, a
+    /// decode fails) becomes a failed item instead of ending the run: the batch is retried one question at a time.
+    /// </summary>
+    private List<(RunItem Item, MethodResult? Result, string? Error)> RunBatch(List<RunItem> batch, CancellationToken cancellationToken, out bool stopped)
+    {
+        stopped = false;
+        var outcomes = new List<(RunItem, MethodResult?, string?)>();
+        try
+        {
+            var results = method.Run(batch.Select(Input).ToList(), cancellationToken);
+            outcomes.AddRange(batch.Zip(results, (i, r) => (i, (MethodResult?)r, (string?)null)));
+            return outcomes;
+        }
+        catch (OperationCanceledException)
+        {
+            stopped = true;
+            return outcomes;
+        }
+        catch (LatentMasException) when (batch.Count > 1)
+        {
+            // find which question failed
+        }
+        catch (LatentMasException e)
+        {
+            outcomes.Add((batch[0], null, e.Message));
+            return outcomes;
+        }
+        foreach (var item in batch)
+        {
+            try
+            {
+                outcomes.Add((item, method.Run([Input(item)], cancellationToken)[0], null));
+            }
+            catch (OperationCanceledException)
+            {
+                stopped = true;
+                break;
+            }
+            catch (LatentMasException e)
+            {
+                outcomes.Add((item, null, e.Message));
+            }
+        }
+        return outcomes;
+    }
+
+    private static MethodInput Input(RunItem item) => new(item.Index, item.Question, item.AnswerFormat);
+
+    private ItemRecord Scored(RunItem item, MethodResult result, double seconds)
+    {
+        var score = scorer.Score(item, result.RawOutput);
+        return new ItemRecord
+        {
+            Index = item.Index, Id = item.Id, Question = item.Question, Gold = item.Gold,
+            Prediction = score.Prediction, RawOutput = result.RawOutput, Correct = score.Correct, Failure = score.Failure,
+            Collapsed = RepetitionDetector.IsCollapsed(result.OutputTokens),
+            GeneratedTokens = result.GeneratedTokens, LatentSteps = result.LatentSteps, PromptTokens = result.PromptTokens,
+            Seconds = seconds, Agents = result.Agents,
+        };
+    }
+
+    private static ItemRecord Failed(RunItem item, string error, double seconds) => new()
+    {
+        Index = item.Index, Id = item.Id, Question = item.Question, Gold = item.Gold, Prediction = null, RawOutput = "",
+        Correct = false, Failure = $"not answered: {error}", Collapsed = false, GeneratedTokens = 0, LatentSteps = 0,
+        PromptTokens = 0, Seconds = seconds, Agents = [],
+    };
+
+    private RunSummary WriteSummary(int total, List<ItemRecord> records, double wall, long tokens, long steps, bool interrupted)
+    {
         var summary = new RunSummary
         {
             Method = method.Name,
             Task = scorer.Task,
             Model = ModelInfo,
             Settings = Settings,
-            Items = items.Count,
+            Items = total,
             Done = records.Count,
             Correct = records.Count(r => r.Correct),
             Accuracy = records.Count == 0 ? 0 : (double)records.Count(r => r.Correct) / records.Count,
@@ -110,7 +176,7 @@ public sealed class BenchmarkRunner(IMethod method, IAnswerScorer scorer, string
             LatentStepsPerSecond = wall > 0 ? steps / wall : 0,
             PeakMemoryBytes = Process.GetCurrentProcess().PeakWorkingSet64,
             KvCacheBytes = method.KvCacheBytes,
-            Interrupted = interrupted || records.Count < items.Count,
+            Interrupted = interrupted || records.Count < total,
         };
         File.WriteAllText(Path.Combine(outputDirectory, SummaryFile), JsonSerializer.Serialize(summary, RunJson.Indented));
         return summary;

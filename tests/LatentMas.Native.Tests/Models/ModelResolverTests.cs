@@ -46,9 +46,11 @@ public sealed class ModelResolverTests
     [Test]
     public void MultiDimensionalPositionArchitecturesAreRefusedForLatentMethods()
     {
-        var e = Assert.Throws<NotSupportedException>(() => ContextMethod.CheckLatentSupport("qwen2vl"));
-        Assert.That(e!.Message, Does.Contain("M-RoPE"));
-        Assert.DoesNotThrow(() => ContextMethod.CheckLatentSupport("qwen2"));
-        Assert.DoesNotThrow(() => ContextMethod.CheckLatentSupport("llama"));
+        using var qwen = Llama.LlamaModel.Load(GeneratedModels.Get("tiny-qwen2"));
+        using var llama = Llama.LlamaModel.Load(GeneratedModels.Get("tiny-llama"));
+        Assert.That(qwen.Info.SupportsEmbeddingInput && llama.Info.SupportsEmbeddingInput, Is.True, "plain RoPE models take latent input");
+        Assert.DoesNotThrow(() => ContextMethod.CheckLatentSupport(qwen.Info));
+        var e = Assert.Throws<NotSupportedException>(() => ContextMethod.CheckLatentSupport(qwen.Info with { Architecture = "qwen2vl", SupportsEmbeddingInput = false }));
+        Assert.That(e!.Message, Does.Contain("M-RoPE").And.Contain("qwen2vl"));
     }
 }

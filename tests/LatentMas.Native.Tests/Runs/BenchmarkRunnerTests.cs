@@ -10,7 +10,7 @@ namespace LatentMas.Native.Tests.Runs;
 [TestFixture]
 public sealed class BenchmarkRunnerTests
 {
-    private sealed class ScriptedMethod(int batchSize, Action<int>? onBatch = null) : IMethod
+    private sealed class ScriptedMethod(int batchSize, Action<int>? onBatch = null, int failIndex = -1) : IMethod
     {
         private int _calls;
         public string Name => "scripted";
@@ -22,6 +22,10 @@ public sealed class BenchmarkRunnerTests
         {
             onBatch?.Invoke(_calls++);
             cancellationToken.ThrowIfCancellationRequested();
+            if (batch.Any(b => b.Index == failIndex))
+            {
+                throw new ContextOverflowException($"question {failIndex} does not fit");
+            }
             Seen.AddRange(batch.Select(b => b.Index));
             return batch.Select(b => new MethodResult(b.Index, $"the answer is \\boxed{{{b.Index * 2}}}", [1, 2, 3],
                 [new AgentTrace("solver", AgentRole.Judger, 5, 0, 0, 7, 3, "x", 1.0)], [])).ToArray();
@@ -68,6 +72,22 @@ public sealed class BenchmarkRunnerTests
         Assert.That(resumed.Interrupted, Is.False);
         Assert.That(resumed.KvCacheBytes, Is.EqualTo(1234));
         Assert.That(File.ReadAllLines(Path.Combine(dir, BenchmarkRunner.ResultsFile)), Has.Length.EqualTo(10));
+    }
+
+    [Test]
+    public void AQuestionThatFailsIsRecordedAndTheRunGoesOn()
+    {
+        var dir = Path.Combine(GeneratedModels.Directory, "runner-fail-" + Guid.NewGuid().ToString("N")[..6]);
+        var method = new ScriptedMethod(3, failIndex: 4);
+        var summary = new BenchmarkRunner(method, new DoubleScorer(), dir).Run(Items(8), resume: false);
+        Assert.That(summary.Done, Is.EqualTo(8));
+        Assert.That(summary.Interrupted, Is.False);
+        Assert.That(method.Seen, Is.EqualTo(new[] { 0, 1, 2, 3, 5, 6, 7 }), "the failing batch is retried one question at a time");
+        var failed = File.ReadAllLines(Path.Combine(dir, BenchmarkRunner.ResultsFile))
+            .Select(l => JsonDocument.Parse(l).RootElement).Single(r => r.GetProperty("index").GetInt32() == 4);
+        Assert.That(failed.GetProperty("correct").GetBoolean(), Is.False);
+        Assert.That(failed.GetProperty("failure").GetString(), Does.Contain("does not fit"));
+        Assert.That(File.Exists(Path.Combine(dir, BenchmarkRunner.SummaryFile)), Is.True);
     }
 
     [Test]
