@@ -64,7 +64,7 @@ public sealed class RidgeAlignment
         }
         var clock = Stopwatch.StartNew();
         var input = file.GetTensorInfo(EmbeddingStatistics.TokenEmbeddings);
-        var tied = !file.TensorNames().Contains(OutputMatrix);
+        var tied = !file.HasTensor(OutputMatrix);
         var width = (int)input.RowWidth;
         if (!tied)
         {

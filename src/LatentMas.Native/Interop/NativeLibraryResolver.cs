@@ -16,6 +16,7 @@ internal static class NativeLibraryResolver
     private static readonly Lock Gate = new();
     private static string? _directory;
     private static string? _override;
+    private static bool _installed;
 
     /// <summary>The directory the shim was loaded from, once it was.</summary>
     public static string? LoadedDirectory => _directory;
@@ -36,8 +37,6 @@ internal static class NativeLibraryResolver
             _installed = true;
         }
     }
-
-    private static bool _installed;
 
     public static IReadOnlyList<string> Candidates()
     {

@@ -105,29 +105,22 @@ public sealed class BenchmarkRunner(IMethod method, IAnswerScorer scorer, string
             stopped = true;
             return outcomes;
         }
-        catch (LatentMasException) when (batch.Count > 1)
-        {
-            // find which question failed
-        }
-        catch (LatentMasException e)
+        catch (LatentMasException e) when (batch.Count == 1)
         {
             outcomes.Add((batch[0], null, e.Message));
             return outcomes;
         }
+        catch (LatentMasException)
+        {
+            // Some question of the batch failed: find which by running them one at a time below.
+        }
         foreach (var item in batch)
         {
-            try
+            var single = RunBatch([item], cancellationToken, out stopped);
+            outcomes.AddRange(single);
+            if (stopped)
             {
-                outcomes.Add((item, method.Run([Input(item)], cancellationToken)[0], null));
-            }
-            catch (OperationCanceledException)
-            {
-                stopped = true;
                 break;
-            }
-            catch (LatentMasException e)
-            {
-                outcomes.Add((item, null, e.Message));
             }
         }
         return outcomes;

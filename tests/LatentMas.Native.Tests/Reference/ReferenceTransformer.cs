@@ -41,7 +41,7 @@ internal sealed class ReferenceTransformer
             file.ReadRows(name, 0, (int)info.Rows, data);
             return data.Select(v => (double)v).ToArray();
         }
-        double[]? TryRead(string name) => file.TensorNames().Contains(name) ? Read(name) : null;
+        double[]? TryRead(string name) => file.HasTensor(name) ? Read(name) : null;
         _tokenEmbd = Read("token_embd.weight");
         _vocab = _tokenEmbd.Length / _d;
         _outputNorm = Read("output_norm.weight");
